@@ -1,0 +1,64 @@
+//! Invoices and their balances.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Currency;
+
+/// Lifecycle of an invoice as the billing system reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    Draft,
+    Open,
+    Paid,
+    Void,
+    Uncollectible,
+}
+
+/// One invoice. `total = paid + credited + open_amount()` always holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// Nudge's id for the invoice (the source's id, namespaced: `stripe:in_…`, `erp:I-1`).
+    pub id: String,
+    /// The human-facing number printed on the invoice, `INV-2024-01234`.
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub currency: Currency,
+    pub total: Decimal,
+    pub paid: Decimal,
+    pub credited: Decimal,
+    pub status: InvoiceStatus,
+    pub po_number: Option<String>,
+    /// Where the customer can pay or download the invoice.
+    pub payment_url: Option<String>,
+    pub pdf_url: Option<String>,
+    /// Stripe `charge_automatically` invoices are Stripe's to retry until this is set.
+    pub auto_collection_exhausted: bool,
+    pub auto_collection: bool,
+}
+
+impl Invoice {
+    /// What is still owed: total less paid and credited, never negative.
+    pub fn open_amount(&self) -> Decimal {
+        if !matches!(self.status, InvoiceStatus::Open) {
+            return Decimal::ZERO;
+        }
+        (self.total - self.paid - self.credited).max(Decimal::ZERO)
+    }
+
+    /// Days past due on `today` (zero or negative when not yet due).
+    pub fn days_past_due(&self, today: NaiveDate) -> i64 {
+        (today - self.due_date).num_days()
+    }
+
+    /// True when the invoice is open, has a balance and is past its due date on `today`.
+    /// Automatically collected invoices count only once Stripe has given up on them.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.open_amount() > Decimal::ZERO
+            && self.days_past_due(today) > 0
+            && (!self.auto_collection || self.auto_collection_exhausted)
+    }
+}

@@ -1,0 +1,10 @@
+//! The ledger: who owes what. Accounts (customers), their contacts, invoices, payments and credit
+//! notes, as plain data. Nudge keeps a copy of the billing system's truth here; the policy reads it.
+
+mod account;
+mod invoice;
+mod payment;
+
+pub use account::{Account, Contact, ContactRole, ContactStatus};
+pub use invoice::{Invoice, InvoiceStatus};
+pub use payment::{Allocation, CreditNote, Payment};

@@ -1,0 +1,10 @@
+//! Nudge's domain core: the ledger of what customers owe, the policy that decides how to chase it,
+//! and the promises and disputes that pause the chase.
+//!
+//! Everything here is pure: no I/O, no clock (callers pass `now`), no `worker::*`. It compiles and
+//! tests natively in seconds and is wrapped by the Workers adapter in the root crate.
+
+pub mod dispute;
+pub mod ledger;
+pub mod money;
+pub mod promise;

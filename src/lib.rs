@@ -1,0 +1,1 @@
+//! Placeholder; the Workers adapter is being built.

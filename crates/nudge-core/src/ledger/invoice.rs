@@ -31,13 +31,17 @@ pub struct Invoice {
     pub paid: Decimal,
     pub credited: Decimal,
     pub status: InvoiceStatus,
+    /// The day the invoice became fully paid (drives payment-behaviour scoring).
+    pub paid_on: Option<NaiveDate>,
     pub po_number: Option<String>,
     /// Where the customer can pay or download the invoice.
     pub payment_url: Option<String>,
     pub pdf_url: Option<String>,
-    /// Stripe `charge_automatically` invoices are Stripe's to retry until this is set.
-    pub auto_collection_exhausted: bool,
+    /// Stripe `charge_automatically`: the billing system retries the card itself.
     pub auto_collection: bool,
+    /// Set once automatic collection has given up (final failed attempt); only then does an
+    /// automatically collected invoice enter dunning.
+    pub auto_collection_exhausted: bool,
 }
 
 impl Invoice {

@@ -2,9 +2,13 @@
 //! notes, as plain data. Nudge keeps a copy of the billing system's truth here; the policy reads it.
 
 mod account;
+mod aging;
+mod balance;
 mod invoice;
 mod payment;
 
 pub use account::{Account, Contact, ContactRole, ContactStatus};
+pub use aging::{aging, Aging};
+pub use balance::{balances, invoice_split, Balances};
 pub use invoice::{Invoice, InvoiceStatus};
 pub use payment::{Allocation, CreditNote, Payment};

@@ -1,0 +1,31 @@
+//! Nudge's inbound mail reader.
+//!
+//! [`parse`] turns any raw email (as Cloudflare Email Routing delivers it) into an [`Email`]:
+//! threading headers, addresses, the readable text, the *new* text of a reply
+//! ([`extract_new_text`]: quoted history and signature stripped, so our own reminder is never read
+//! as the customer's words), attachment metadata, and whether a machine wrote it
+//! ([`Machine::Bounce`] with the failed recipient, status and whether the address is dead, or
+//! [`Machine::AutoReply`]). [`plus_token`] reads the `ar+<token>@` threading token.
+//!
+//! Pure Rust, no I/O, no clock; builds for `wasm32-unknown-unknown`. MIME, charsets, encoded words
+//! and HTML→text come from `mail-parser`. Phrase tables (quote markers, signatures, bounce and
+//! auto-reply wording) are data in [`phrases`], one file per concern.
+
+mod address;
+mod attachment;
+mod autoreply;
+mod bounce;
+mod headers;
+mod parse;
+pub mod phrases;
+mod reply;
+mod types;
+
+pub use address::plus_token;
+pub use attachment::looks_like_remittance;
+pub use parse::parse;
+pub use reply::extract_new_text;
+pub use types::{
+    Attachment, AutoReply, AutoReplyKind, Bounce, BounceReason, Email, Limits, Machine, MailError,
+    Mailbox,
+};

@@ -1,0 +1,196 @@
+//! `parse`: raw bytes → [`Email`], using `mail-parser` for MIME, charsets and encoded words.
+
+use chrono::{DateTime, Utc};
+use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+use crate::address::{mailbox, mailboxes};
+use crate::types::{Email, Limits, Machine, MailError};
+use crate::{attachment, autoreply, bounce, headers, reply};
+
+/// Parses a raw RFC 5322 / MIME message into an [`Email`].
+///
+/// Accepts any real-world shape (multipart alternative/mixed/related/report, quoted-printable,
+/// base64, RFC 2047 words, non-UTF-8 charsets, HTML-only bodies). Never panics. Rejects with
+/// [`MailError::TooLarge`] anything above `limits.max_bytes` without reading it, and with
+/// [`MailError::Unparseable`] bytes that have no header block at all.
+pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
+    if raw.len() > limits.max_bytes {
+        return Err(MailError::TooLarge {
+            size: raw.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(MailError::Unparseable("empty message".to_string()));
+    }
+    let message = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| MailError::Unparseable("no header block found".to_string()))?;
+    let root_headers = message
+        .parts
+        .first()
+        .map(|p| p.headers.as_slice())
+        .unwrap_or(&[]);
+    if root_headers.is_empty() {
+        return Err(MailError::Unparseable("no header block found".to_string()));
+    }
+
+    let from = message.from().and_then(|a| a.first()).and_then(mailbox);
+    let to = mailboxes(message.to());
+    let cc = mailboxes(message.cc());
+    let reply_to = message.reply_to().and_then(|a| a.first()).and_then(mailbox);
+    let subject = message
+        .subject()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let text = body_text(&message);
+    let new_text = reply::extract_new_text(&text);
+
+    let delivery_status = delivery_status_bodies(&message);
+    let original_recipients = original_recipients(&message);
+    let is_report = root_is_report(&message);
+    let subject_str = subject.as_deref().unwrap_or("");
+    let evidence = bounce::Evidence {
+        headers: root_headers,
+        from: from.as_ref(),
+        to: &to,
+        subject: subject_str,
+        text: &text,
+        is_report,
+        delivery_status: &delivery_status,
+        original_recipients: &original_recipients,
+    };
+    // A bounce often also carries `Auto-Submitted`; it is a bounce, not an auto-reply.
+    let machine = bounce::detect(&evidence).map(Machine::Bounce).or_else(|| {
+        autoreply::detect(root_headers, subject_str, &new_text).map(Machine::AutoReply)
+    });
+
+    Ok(Email {
+        message_id: message
+            .message_id()
+            .map(|id| {
+                id.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string()
+            })
+            .filter(|id| !id.is_empty()),
+        in_reply_to: headers::ids(message.in_reply_to()),
+        references: headers::ids(message.references()),
+        from,
+        to,
+        cc,
+        reply_to,
+        subject,
+        date: message.date().and_then(to_utc),
+        text,
+        new_text,
+        attachments: attachments(&message),
+        machine,
+    })
+}
+
+/// The readable body: every inline text body part (HTML ones converted to text), joined.
+fn body_text(message: &Message<'_>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for i in 0..message.text_body_count() {
+        if let Some(t) = message.body_text(i) {
+            let t = t.trim_end();
+            if !t.trim().is_empty() {
+                parts.push(t.to_string());
+            }
+        }
+    }
+    parts.join("\n\n")
+}
+
+/// Bodies of `message/delivery-status` (and `message/global-delivery-status`) parts, anywhere.
+fn delivery_status_bodies(message: &Message<'_>) -> Vec<String> {
+    message
+        .parts
+        .iter()
+        .filter(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
+        .filter_map(|p| match &p.body {
+            PartType::Text(t) | PartType::Html(t) => Some(t.to_string()),
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                Some(String::from_utf8_lossy(b).into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `To`/`Cc` addresses of a returned original message (`message/rfc822` or
+/// `text/rfc822-headers` part), lower-cased.
+fn original_recipients(message: &Message<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push_from = |m: &Message<'_>| {
+        for mb in mailboxes(m.to()).into_iter().chain(mailboxes(m.cc())) {
+            if !out.contains(&mb.email) {
+                out.push(mb.email);
+            }
+        }
+    };
+    for part in message.parts.iter().skip(1) {
+        match &part.body {
+            PartType::Message(inner) => push_from(inner),
+            PartType::Text(t) if content_type_is(part, "text", &["rfc822-headers"]) => {
+                if let Some(m) = MessageParser::default().parse_headers(t.as_bytes()) {
+                    push_from(&m);
+                }
+            }
+            PartType::Binary(b) if content_type_is(part, "text", &["rfc822-headers"]) => {
+                if let Some(m) = MessageParser::default().parse_headers(b.as_ref()) {
+                    push_from(&m);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether the top-level type is `multipart/report` for delivery status.
+fn root_is_report(message: &Message<'_>) -> bool {
+    message
+        .parts
+        .first()
+        .and_then(|p| p.content_type())
+        .is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("multipart")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+                && ct
+                    .attribute("report-type")
+                    .is_none_or(|r| r.to_ascii_lowercase().contains("delivery-status"))
+        })
+}
+
+fn content_type_is(part: &MessagePart<'_>, ctype: &str, subtypes: &[&str]) -> bool {
+    part.content_type().is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case(ctype)
+            && ct
+                .subtype()
+                .is_some_and(|s| subtypes.iter().any(|w| s.eq_ignore_ascii_case(w)))
+    })
+}
+
+/// Attachment metadata, skipping the machine-readable parts of delivery reports.
+fn attachments(message: &Message<'_>) -> Vec<crate::types::Attachment> {
+    message
+        .attachments()
+        .filter(|p| {
+            !content_type_is(p, "message", &["delivery-status", "global-delivery-status"])
+                && !content_type_is(p, "text", &["rfc822-headers"])
+        })
+        .map(attachment::describe)
+        .collect()
+}
+
+fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
+    if !dt.is_valid() {
+        return None;
+    }
+    DateTime::from_timestamp(dt.to_timestamp(), 0)
+}

@@ -1,0 +1,323 @@
+//! Extracting the new text of a reply: what the sender wrote now, without the quoted history
+//! (which contains our own reminder) and without their signature.
+//!
+//! Works line by line on plain text (HTML bodies are converted first). The approach is
+//! conservative about *keeping* quoted material out: once a history marker is seen, everything
+//! below it is dropped, because reading our own "please pay by …" as the customer's words would
+//! turn a reminder into a fake promise. Inline answers between `>` lines above that marker are kept.
+
+use crate::phrases::quote::{
+    ATTRIBUTION_STARTS, BLOCK_FOLLOWERS, BLOCK_FROM, SEPARATORS, WROTE_VERBS,
+};
+use crate::phrases::signature::{CLIENT_SIGNATURES, VALEDICTIONS};
+
+/// How many lines an attribution ("On … wrote:") may be wrapped across.
+const ATTRIBUTION_MAX_LINES: usize = 3;
+/// How many lines after a `From:` line we look for the rest of a quoted header block.
+const HEADER_BLOCK_WINDOW: usize = 6;
+/// Lines after a sign-off ("Kind regards,") that may still be the signature (name, title, phone).
+const SIGNOFF_TAIL_LINES: usize = 12;
+/// Lines after a bare "Thanks," that may still be the signature; fewer, because "Thanks," also
+/// opens sentences.
+const THANKS_TAIL_LINES: usize = 5;
+
+/// Only what the sender wrote now: quoted history (`>` lines, "On … wrote:", Outlook
+/// `From:/Sent:` blocks, "-----Original Message-----", forwarded headers) and the signature
+/// ("-- ", "Best regards," + name lines, "Sent from my iPhone", and their German, French, Spanish,
+/// Swedish and Dutch equivalents) removed. Trailing spaces are trimmed, runs of blank lines
+/// collapsed, and the result trimmed. Never panics; any input is accepted.
+pub fn extract_new_text(body: &str) -> String {
+    let normalised = body.replace("\r\n", "\n").replace(['\r', '\u{a0}'], " ");
+    let lines: Vec<&str> = normalised.split('\n').collect();
+    let cut = history_start(&lines).unwrap_or(lines.len());
+    let mut kept: Vec<&str> = lines
+        .iter()
+        .take(cut)
+        .copied()
+        .filter(|l| !is_quoted(l))
+        .collect();
+    let sig = signature_start(&kept).unwrap_or(kept.len());
+    kept.truncate(sig);
+    tidy(&kept)
+}
+
+/// A line of quoted text (`> …`, also `>>` and ` > `).
+fn is_quoted(line: &str) -> bool {
+    line.trim_start().starts_with('>')
+}
+
+/// Index of the first line of quoted history, if any.
+fn history_start(lines: &[&str]) -> Option<usize> {
+    (0..lines.len()).find(|&i| {
+        let line = lines.get(i).copied().unwrap_or("");
+        is_separator(line)
+            || is_underline(line)
+            || is_header_block(lines, i)
+            || is_attribution(lines, i)
+    })
+}
+
+/// "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded
+/// message:" and their translations.
+fn is_separator(line: &str) -> bool {
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    let core = lower
+        .trim_matches(|c: char| matches!(c, '-' | '_' | '*' | '=' | ' ' | '<' | '>'))
+        .trim();
+    if core.is_empty() || core.len() > 80 {
+        return false;
+    }
+    let decorated = ["---", "___", "***", "==="]
+        .iter()
+        .any(|d| trimmed.contains(d));
+    SEPARATORS.iter().any(|s| {
+        core.starts_with(s) && (decorated || s.ends_with(':') || core.trim_end_matches(':') == *s)
+    })
+}
+
+/// Outlook puts a line of underscores above the quoted header block.
+fn is_underline(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 20 && t.chars().all(|c| c == '_')
+}
+
+/// The name of a header-like line (`From: x`, `*From:* x`, `De : x`), lower-cased.
+fn header_name(line: &str) -> Option<String> {
+    let t = line.trim().trim_start_matches('*').trim_start();
+    let (name, _) = t.split_once(':')?;
+    let name = name.trim().trim_end_matches('*').trim();
+    if name.is_empty() || name.chars().count() > 20 {
+        return None;
+    }
+    Some(name.to_lowercase())
+}
+
+/// A quoted header block: a `From:` line followed closely by at least two of `Sent:`, `To:`,
+/// `Subject:`, `Date:` (or their translations).
+fn is_header_block(lines: &[&str], i: usize) -> bool {
+    let Some(first) = lines.get(i).and_then(|l| header_name(l)) else {
+        return false;
+    };
+    if !BLOCK_FROM.contains(&first.as_str()) {
+        return false;
+    }
+    let followers = lines
+        .iter()
+        .skip(i + 1)
+        .take(HEADER_BLOCK_WINDOW)
+        .filter_map(|l| header_name(l))
+        .filter(|n| BLOCK_FOLLOWERS.contains(&n.as_str()))
+        .count();
+    followers >= 2
+}
+
+/// "On Mon, 1 Dec 2026 at 10:00, Jane <j@x.example> wrote:" — possibly wrapped over up to three
+/// lines — and the German/French/Spanish/Swedish/Dutch forms ("Am … schrieb …:", "Le … a écrit :",
+/// "El … escribió:", "Den … skrev …:", "Op … schreef …:").
+fn is_attribution(lines: &[&str], i: usize) -> bool {
+    let Some(first) = lines.get(i) else {
+        return false;
+    };
+    let first_lower = first.trim().to_lowercase();
+    if first_lower.is_empty() {
+        return false;
+    }
+    let starts_like_attribution = ATTRIBUTION_STARTS
+        .iter()
+        .any(|s| first_lower.starts_with(s));
+    let mut joined = String::new();
+    for n in 0..ATTRIBUTION_MAX_LINES {
+        let Some(line) = lines.get(i + n) else {
+            break;
+        };
+        let t = line.trim();
+        if t.is_empty() || is_quoted(t) {
+            break;
+        }
+        if n > 0 {
+            // A wrapped attribution starts like one and the first line is not a finished sentence.
+            if !starts_like_attribution || first_lower.ends_with('.') {
+                break;
+            }
+            joined.push(' ');
+        }
+        joined.push_str(&t.to_lowercase());
+        if joined.chars().count() > 300 {
+            break;
+        }
+        if joined.ends_with(':')
+            && contains_wrote_verb(&joined)
+            && (starts_like_attribution
+                || joined.contains('@')
+                || joined.chars().any(|c| c.is_ascii_digit()))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a "wrote" verb appears as a whole word in the (lower-case) line.
+fn contains_wrote_verb(lower: &str) -> bool {
+    WROTE_VERBS.iter().any(|verb| {
+        lower.match_indices(verb).any(|(at, _)| {
+            let before = lower.get(..at).and_then(|s| s.chars().next_back());
+            let after = lower.get(at + verb.len()..).and_then(|s| s.chars().next());
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    })
+}
+
+/// Index of the first signature line, if any.
+fn signature_start(lines: &[&str]) -> Option<usize> {
+    let has_content_before = |i: usize| lines.iter().take(i).any(|l| !l.trim().is_empty());
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_end();
+        if t == "--" {
+            return Some(i);
+        }
+        let lower = t.trim_start().to_lowercase();
+        if CLIENT_SIGNATURES.iter().any(|s| lower.starts_with(s)) {
+            return Some(i);
+        }
+        if has_content_before(i) && is_signoff(lines, i, &lower) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A sign-off line ("Kind regards," / "Best regards, John") followed only by a short signature.
+fn is_signoff(lines: &[&str], i: usize, lower: &str) -> bool {
+    let core = lower.trim_end_matches([',', '.', '!', ':', ';', '-', ' ']);
+    let core = collapse_spaces(core);
+    let tail: Vec<&str> = lines
+        .iter()
+        .skip(i + 1)
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let short_tail = |max: usize| tail.len() <= max && tail.iter().all(|l| l.chars().count() <= 80);
+    let is_thanks = |v: &str| {
+        [
+            "thank",
+            "danke",
+            "merci",
+            "gracias",
+            "tack",
+            "bedankt",
+            "vielen dank",
+        ]
+        .iter()
+        .any(|t| v.starts_with(t))
+    };
+    if let Some(v) = VALEDICTIONS.iter().find(|v| core == **v) {
+        let max = if is_thanks(v) {
+            THANKS_TAIL_LINES
+        } else {
+            SIGNOFF_TAIL_LINES
+        };
+        return short_tail(max);
+    }
+    // "Best regards, John Smith" on one line, with at most a short signature after it.
+    VALEDICTIONS.iter().filter(|v| !is_thanks(v)).any(|v| {
+        core.strip_prefix(v)
+            .and_then(|rest| rest.strip_prefix(','))
+            .is_some_and(|name| {
+                let words = name.split_whitespace().count();
+                (1..=3).contains(&words)
+            })
+    }) && short_tail(THANKS_TAIL_LINES)
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Joins lines, trims trailing spaces, collapses blank-line runs and trims the whole.
+fn tidy(lines: &[&str]) -> String {
+    let mut out = String::new();
+    let mut blank_run = 0usize;
+    for line in lines {
+        let t = line.trim_end();
+        if t.trim().is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+            if blank_run > 0 {
+                out.push('\n');
+            }
+        }
+        blank_run = 0;
+        out.push_str(t);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_gmail_attribution_and_quote() {
+        let body = "We will pay on Friday.\n\nOn Mon, Dec 1, 2026 at 10:00 AM Nudge <ar@x.example> wrote:\n> Please pay by 5 December.\n";
+        assert_eq!(extract_new_text(body), "We will pay on Friday.");
+    }
+
+    #[test]
+    fn strips_wrapped_attribution() {
+        let body = "Paid yesterday.\n\nOn Mon, Dec 1, 2026 at 10:00 AM Accounts Receivable <\nar@x.example> wrote:\n\n> Please pay by 5 December.";
+        assert_eq!(extract_new_text(body), "Paid yesterday.");
+    }
+
+    #[test]
+    fn keeps_sentence_before_attribution() {
+        let body = "I checked it.\nOn Mon, 1 Dec 2026 Jane wrote:\nquoted";
+        assert_eq!(extract_new_text(body), "I checked it.");
+    }
+
+    #[test]
+    fn strips_outlook_block() {
+        let body = "Payment is scheduled for 12/15.\n\nThanks,\nBob\n\n________________________________\nFrom: AR <ar@x.example>\nSent: Monday, December 1, 2026 10:00 AM\nTo: Bob\nSubject: Invoice 123\n\nPlease pay by 5 December.";
+        assert_eq!(extract_new_text(body), "Payment is scheduled for 12/15.");
+    }
+
+    #[test]
+    fn strips_localised_blocks() {
+        let de = "Wir zahlen am Freitag.\n\nMit freundlichen Grüßen\nMax Mustermann\n\nVon: AR <ar@x.example>\nGesendet: Montag, 1. Dezember 2026\nAn: Max\nBetreff: Rechnung";
+        assert_eq!(extract_new_text(de), "Wir zahlen am Freitag.");
+        let fr = "Le paiement part demain.\n\nLe lun. 1 déc. 2026 à 10:00, AR <ar@x.example> a écrit :\n> Merci de payer";
+        assert_eq!(extract_new_text(fr), "Le paiement part demain.");
+        let sv =
+            "Vi betalar på fredag.\n\nDen 1 dec. 2026 kl. 10:00 skrev AR <ar@x.example>:\n> Betala";
+        assert_eq!(extract_new_text(sv), "Vi betalar på fredag.");
+    }
+
+    #[test]
+    fn strips_original_message_and_mobile_signature() {
+        let body = "ok will do\n\nSent from my iPhone\n\n-----Original Message-----\nFrom: AR\nplease pay by Friday";
+        assert_eq!(extract_new_text(body), "ok will do");
+    }
+
+    #[test]
+    fn strips_dash_dash_signature() {
+        let body = "Invoice attached.\n-- \nJane Doe\nACME Corp";
+        assert_eq!(extract_new_text(body), "Invoice attached.");
+    }
+
+    #[test]
+    fn thanks_opening_a_sentence_is_kept() {
+        let body = "Thanks,\nwe have checked the invoice and there is an error in the quantity on line 3 which we dispute.\nWe will pay the rest.\nPlease send a corrected invoice, the unit price is wrong too.\nAlso the PO number is missing.\nAnd the address is outdated.\nAnd one more thing here.";
+        assert!(extract_new_text(body).contains("we have checked"));
+    }
+
+    #[test]
+    fn keeps_inline_answers() {
+        let body = "> Can you pay by Friday?\nYes, Friday works.\n> Anything else?\nNo.";
+        assert_eq!(extract_new_text(body), "Yes, Friday works.\nNo.");
+    }
+}

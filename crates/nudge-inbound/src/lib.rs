@@ -1,0 +1,20 @@
+//! Understanding customer replies to dunning emails, deterministically and locally (no LLM).
+//!
+//! - [`classify`] takes a raw RFC 5322 message and returns the [`Classification`] JSON of
+//!   issue 5: human reply, auto-reply or bounce; intents with confidences; the promised date and
+//!   amount; the dispute category; invoice references, PO number, new contacts; the
+//!   out-of-office return date; the bounce details.
+//! - [`understand`] does the human-reply part on text alone.
+//! - [`dates`] resolves date phrases ("next Thursday", "EOM", "12/03", "3.12.") against the day
+//!   a message arrived, in the account's timezone and locale.
+//!
+//! Everything language-specific is data in [`lang`]. Nothing here does I/O or reads a clock:
+//! the receipt time comes in through [`Context`].
+
+pub mod dates;
+pub mod entities;
+pub mod intent;
+pub mod lang;
+pub mod text;
+
+pub use intent::{Intent, ScoredIntent};

@@ -1,0 +1,25 @@
+//! Nudge's billing intake: everything that keeps the ledger true, as pure functions.
+//!
+//! - [`stripe`] verifies `Stripe-Signature`, parses Stripe events into typed objects and maps the
+//!   handled event types to [`LedgerChange`]s.
+//! - [`erp`] does the same for Nudge's documented ERP contract (see `openapi.json` in this crate),
+//!   collecting *every* invalid field of a batch as a [`FieldError`].
+//! - [`merge`] reconciles invoice snapshots that arrive out of order.
+//! - [`cashapp`] matches a payment without allocations to open invoices (cash application).
+//! - [`import`] reads an existing AR ledger from CSV or NDJSON for the initial load.
+//!
+//! Nothing here does I/O or reads a clock: callers pass `now`. The Workers adapter stores the
+//! changes (idempotently, by event id) through each account's Durable Object.
+
+pub mod cashapp;
+pub mod change;
+pub mod erp;
+pub mod error;
+pub mod import;
+pub mod merge;
+pub mod signature;
+pub mod stripe;
+
+pub use change::{erp_ref, stripe_ref, AccountUpsert, LedgerChange, Outcome};
+pub use error::{BillingError, FieldError, SignatureError};
+pub use merge::{merge_contact, merge_invoice};

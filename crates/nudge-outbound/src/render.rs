@@ -64,7 +64,7 @@ pub fn render(ctx: &MessageContext, templates: &Templates) -> Result<Rendered, T
     Ok(Rendered {
         subject: header_safe(&subject),
         text: tidy_text(&text),
-        html,
+        html: clean_body(&html),
         locale: template_locale.clone(),
     })
 }
@@ -133,11 +133,21 @@ pub fn header_safe(s: &str) -> String {
     out
 }
 
+/// `\n` line endings only, and no control characters but `\n` and `\t`: a NUL or a bare CR from
+/// a ledger field has no place in a mail body (and SMTP would mangle it).
+fn clean_body(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .map(|c| if c == '\r' { '\n' } else { c })
+        .filter(|c| *c == '\n' || *c == '\t' || !c.is_control())
+        .collect()
+}
+
 /// Plain text that reads well: `\n` endings, no trailing spaces, at most one blank line in a row.
 fn tidy_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut blank_run = 0;
-    for line in s.replace("\r\n", "\n").replace('\r', "\n").lines() {
+    for line in clean_body(s).lines() {
         let line = line.trim_end();
         if line.is_empty() {
             blank_run += 1;
@@ -246,5 +256,6 @@ mod tests {
     #[test]
     fn tidy_text_collapses_blank_runs() {
         assert_eq!(tidy_text("\n\na  \n\n\n\nb\r\n\n"), "a\n\nb\n");
+        assert_eq!(clean_body("a\r\nb\rc\u{0}d\te"), "a\nb\ncd\te");
     }
 }

@@ -1,0 +1,136 @@
+//! What `evaluate` decides, and why.
+
+use chrono::{DateTime, Utc};
+use nudge_core::money::Currency;
+use nudge_core::promise::PromiseStatus;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::reason::Reason;
+use crate::stage::{Stage, Tone};
+
+/// The outcome of one evaluation of one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// What to do now (at most one thing).
+    pub action: Action,
+    /// The stage the account's state calls for now (before cadence, caps and windows).
+    pub stage: Stage,
+    /// Every rule that shaped the decision, in the order applied.
+    pub reasons: Vec<Reason>,
+    /// When to evaluate again; always after `now`.
+    pub next_evaluation_at: DateTime<Utc>,
+    /// Promises this evaluation found kept or broken: store the new status.
+    pub promise_updates: Vec<(String, PromiseStatus)>,
+    /// What `EscalationState::paused_stage` should hold after this evaluation.
+    pub paused_stage: Option<Stage>,
+    /// The figures the stage was computed from (for the dashboard).
+    pub metrics: Metrics,
+}
+
+/// The one thing to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    None,
+    Send(Send),
+    Task(Task),
+    Approval(ProposedAction),
+}
+
+/// Send one reminder email.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Send {
+    pub stage: Stage,
+    pub tone: Tone,
+    /// The contact's email address.
+    pub to: String,
+    pub cc: Vec<String>,
+    /// The invoices the email is about (the overdue, undisputed, unpromised ones; or the one
+    /// upcoming invoice of a courtesy notice).
+    pub invoice_ids: Vec<String>,
+    /// Deterministic id of this step; record it before sending, never send a recorded one.
+    pub step_key: String,
+    /// Late-payment charges to quote, when the policy enables them at this stage.
+    pub late_charges: Vec<LateCharge>,
+}
+
+/// Work for a person instead of an email.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub kind: TaskKind,
+    /// The account owner, when known.
+    pub assignee: Option<String>,
+    pub summary: String,
+    pub step_key: String,
+    /// The stage the task stands in for.
+    pub stage: Stage,
+}
+
+/// Kinds of human task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Nobody reachable at the customer: find the right contact.
+    FindContact,
+    /// A capped (strategic) account needs more than an email: the owner should step in.
+    OwnerReview,
+}
+
+/// A final escalation that needs a human's approval; never carried out directly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposedAction {
+    pub kind: ProposedActionKind,
+    pub step_key: String,
+    pub invoice_ids: Vec<String>,
+    pub assignee: Option<String>,
+    pub summary: String,
+}
+
+/// What human review proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposedActionKind {
+    AgencyReferral,
+    CreditHold,
+    PaymentPlan,
+    LegalNotice,
+}
+
+/// Late-payment charges on one invoice, computed afresh from its open amount (simple interest,
+/// never on earlier charges) and quoted, never booked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateCharge {
+    pub invoice_id: String,
+    pub currency: Currency,
+    pub principal: Decimal,
+    pub days_overdue: u32,
+    pub interest: Decimal,
+    pub compensation: Decimal,
+}
+
+/// Overdue exposure in one currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exposure {
+    pub currency: Currency,
+    /// Open balance of invoices that count (undisputed, collectable).
+    pub open: Decimal,
+    /// The overdue part of it, after promises.
+    pub overdue: Decimal,
+}
+
+/// The account figures behind the stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub oldest_days_overdue: i64,
+    pub overdue_invoices: u32,
+    pub exposure: Vec<Exposure>,
+    /// Highest overdue share of the open balance over currencies, percent (0–100).
+    pub overdue_share_percent: Decimal,
+    /// Average days late over paid invoices in the lookback (None without history).
+    pub avg_days_late: Option<i64>,
+    pub paid_invoices_considered: u32,
+    pub broken_promises: u32,
+    pub disputed_invoices: u32,
+    pub promised_invoices: u32,
+}

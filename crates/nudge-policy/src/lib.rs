@@ -1,0 +1,36 @@
+//! Nudge's customer-level escalation policy.
+//!
+//! [`evaluate`] looks at one account — its invoices, payments, promises, disputes, contacts and
+//! the touches made so far ([`EscalationState`]) — and decides, deterministically and with
+//! reasons, the one thing to do now ([`Action`]) and when to look again. The policy itself is
+//! data ([`Policy`], serde, validated with errors naming the field) with sensible defaults, and
+//! can be overridden per account ([`PolicyOverrides`]).
+//!
+//! Pure Rust: no I/O, no clock (`now` is an argument), no `worker::*`.
+
+pub mod contact;
+pub mod decision;
+mod evaluate;
+pub mod late_charges;
+pub mod overrides;
+mod picture;
+pub mod policy;
+pub mod reason;
+pub mod snapshot;
+pub mod stage;
+mod stage_rules;
+pub mod state;
+mod window;
+
+pub use contact::{choose_contact, ContactPurpose};
+pub use decision::{
+    Action, Decision, Exposure, LateCharge, Metrics, ProposedAction, ProposedActionKind, Send,
+    Task, TaskKind,
+};
+pub use evaluate::evaluate;
+pub use overrides::{PolicyOverrides, StageDays};
+pub use policy::{Policy, PolicyError};
+pub use reason::{Reason, ReasonCode};
+pub use snapshot::AccountSnapshot;
+pub use stage::{Stage, Tone};
+pub use state::{EscalationState, Touch, TouchKind};

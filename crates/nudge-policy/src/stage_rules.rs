@@ -1,0 +1,106 @@
+//! The stage an account's state calls for: from the oldest overdue age along the ladder, moved by
+//! payment behaviour (chronic late payers earlier, reliable payers with little overdue gentler),
+//! raised by broad exposure, and never below the stage a broken promise paused at.
+
+use crate::overrides::PolicyOverrides;
+use crate::picture::Picture;
+use crate::policy::Policy;
+use crate::reason::{Reason, ReasonCode};
+use crate::stage::Stage;
+
+/// The stage call and the behaviour judgement that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StageCall {
+    pub target: Stage,
+    pub chronic: bool,
+}
+
+/// Threshold of a ladder step, with the account's override if any.
+fn threshold(policy_days: u32, stage: Stage, overrides: Option<&PolicyOverrides>) -> u32 {
+    overrides
+        .and_then(|o| o.threshold(stage))
+        .unwrap_or(policy_days)
+}
+
+/// The highest ladder stage whose threshold `days` reaches.
+pub(crate) fn stage_for_days(
+    policy: &Policy,
+    overrides: Option<&PolicyOverrides>,
+    days: i64,
+) -> Stage {
+    let mut stage = Stage::None;
+    for step in &policy.ladder {
+        if days >= i64::from(threshold(step.min_days_overdue, step.stage, overrides)) {
+            stage = stage.max(step.stage);
+        }
+    }
+    stage
+}
+
+/// The ladder stage after `s` (the first ladder stage for `None`/`Courtesy`).
+pub(crate) fn next_stage(policy: &Policy, s: Stage) -> Option<Stage> {
+    policy.ladder.iter().map(|st| st.stage).find(|st| *st > s)
+}
+
+/// Computes the target stage for the overdue part of the account.
+pub(crate) fn target_stage(
+    pic: &Picture,
+    policy: &Policy,
+    overrides: Option<&PolicyOverrides>,
+    broken_floor: Option<Stage>,
+    reasons: &mut Vec<Reason>,
+) -> StageCall {
+    let b = &policy.behaviour;
+    let m = &pic.metrics;
+    let avg_late = m.avg_days_late;
+    let chronic = avg_late.is_some_and(|d| d >= i64::from(b.chronic_min_days_late))
+        || m.broken_promises >= b.chronic_min_broken_promises;
+    let good_payer = !chronic
+        && m.broken_promises == 0
+        && avg_late.is_some_and(|d| d <= i64::from(b.good_payer_max_days_late));
+
+    let mut days = m.oldest_days_overdue;
+    reasons.push(Reason::with_figure(ReasonCode::OldestOverdue, days));
+    reasons.push(Reason::with_figure(
+        ReasonCode::OverdueInvoices,
+        i64::from(m.overdue_invoices),
+    ));
+    if chronic {
+        days += i64::from(b.chronic_shift_days);
+        reasons.push(Reason::with_figure(
+            ReasonCode::ChronicLatePayer,
+            i64::from(b.chronic_shift_days),
+        ));
+    }
+    let mut target = stage_for_days(policy, overrides, days);
+    if target == Stage::None {
+        reasons.push(Reason::new(ReasonCode::BelowFirstStep));
+    }
+
+    // Broad exposure: many overdue invoices making up a large share of the balance.
+    let share = m.overdue_share_percent;
+    if target != Stage::None
+        && m.overdue_invoices >= b.many_invoices
+        && share >= b.high_share_percent
+    {
+        if let Some(next) = next_stage(policy, target).filter(|s| *s != Stage::Review) {
+            target = next;
+            reasons.push(Reason::with_stage(ReasonCode::ManyOverdueInvoices, next));
+        }
+    }
+    // A reliable payer with a small overdue share gets no harsh notice.
+    if good_payer && share <= b.small_share_percent && target > b.gentle_cap {
+        target = b.gentle_cap;
+        reasons.push(Reason::with_stage(ReasonCode::GoodPayerSmallAmount, target));
+    }
+    reasons.push(Reason::with_figure(
+        ReasonCode::OverdueShare,
+        share.round().try_into().unwrap_or(0i64),
+    ));
+    // A broken promise resumes at least where it paused.
+    if let Some(floor) = broken_floor.filter(|f| *f > target && *f != Stage::Courtesy) {
+        target = floor;
+        reasons.push(Reason::with_stage(ReasonCode::BrokenPromiseFloor, floor));
+    }
+    StageCall { target, chronic }
+}

@@ -1,0 +1,585 @@
+//! One test per escalation rule.
+
+mod common;
+
+use common::*;
+use nudge_core::dispute::DisputeStatus;
+use nudge_core::ledger::{ContactRole, ContactStatus};
+use nudge_core::promise::PromiseStatus;
+use nudge_policy::{
+    evaluate, Action, Decision, Policy, PolicyOverrides, ProposedActionKind, ReasonCode, Send,
+    Stage, StageDays, TaskKind, Tone, TouchKind,
+};
+
+fn send(d: &Decision) -> &Send {
+    match &d.action {
+        Action::Send(s) => s,
+        other => panic!("expected a send, got {other:?} ({:?})", codes(d)),
+    }
+}
+
+fn codes(d: &Decision) -> Vec<ReasonCode> {
+    d.reasons.iter().map(|r| r.code).collect()
+}
+
+fn has(d: &Decision, c: ReasonCode) -> bool {
+    d.reasons.iter().any(|r| r.code == c)
+}
+
+#[test]
+fn nothing_overdue_means_nothing_to_do() {
+    let d = evaluate(
+        &snapshot(vec![inv("a", days_ahead(10), "100")]),
+        &Policy::default(),
+        now(),
+    );
+    assert_eq!(d.action, Action::None);
+    assert_eq!(d.stage, Stage::None);
+    assert!(has(&d, ReasonCode::NothingOverdue));
+    assert_eq!(d.next_evaluation_at, now() + chrono::Duration::hours(24));
+}
+
+#[test]
+fn friendly_reminder_a_few_days_after_due_to_ap() {
+    let p = Policy::default();
+    let d = evaluate(&snapshot(vec![inv("a", days_ago(2), "100")]), &p, now());
+    assert_eq!((d.stage, &d.action), (Stage::None, &Action::None));
+    assert!(has(&d, ReasonCode::BelowFirstStep));
+    let d = evaluate(
+        &snapshot(vec![
+            inv("a", days_ago(5), "100"),
+            inv("b", days_ahead(5), "50"),
+        ]),
+        &p,
+        now(),
+    );
+    let s = send(&d);
+    assert_eq!(
+        (s.stage, s.tone, s.to.as_str()),
+        (Stage::Friendly, Tone::Friendly, "ap@acme.test")
+    );
+    assert_eq!(s.invoice_ids, vec!["a".to_string()]);
+    assert_eq!(s.step_key, "friendly:1");
+    assert!(s.late_charges.is_empty());
+    // Next look: after the cadence gap (5 business days) at the window opening, Berlin time.
+    assert_eq!(d.next_evaluation_at, utc("2026-12-07T08:00:00Z"));
+}
+
+#[test]
+fn stages_are_never_skipped_and_review_needs_approval() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(50), "1000")]);
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.stage, Stage::Review);
+    assert_eq!(send(&d).stage, Stage::Friendly);
+    assert!(has(&d, ReasonCode::OneStepAtATime));
+
+    s.state.touches = vec![
+        email_days_ago(30, Stage::Friendly, "friendly:1"),
+        email_days_ago(20, Stage::Firm, "firm:2"),
+    ];
+    assert_eq!(send(&evaluate(&s, &p, now())).stage, Stage::Final);
+
+    s.state
+        .touches
+        .push(email_days_ago(10, Stage::Final, "final:3"));
+    let d = evaluate(&s, &p, now());
+    match &d.action {
+        Action::Approval(a) => {
+            assert_eq!(a.step_key, "review:4");
+            assert_eq!(a.invoice_ids, vec!["a".to_string()]);
+            // Last invoice issued 80 days ago: still trading.
+            assert_eq!(a.kind, ProposedActionKind::CreditHold);
+        }
+        other => panic!("expected approval, got {other:?}"),
+    }
+    s.state.touches.push(touch(
+        now() - chrono::Duration::days(8),
+        Stage::Review,
+        TouchKind::Approval,
+        "review:4",
+    ));
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::AwaitingApproval));
+}
+
+#[test]
+fn review_proposes_agency_for_dormant_accounts_and_legal_above_threshold() {
+    let mut p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(150), "1000")]);
+    s.state.touches = vec![email_days_ago(30, Stage::Final, "final:1")];
+    let kind = |d: &Decision| match &d.action {
+        Action::Approval(a) => a.kind,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        kind(&evaluate(&s, &p, now())),
+        ProposedActionKind::AgencyReferral
+    );
+    p.review
+        .legal_notice_min
+        .insert(nudge_core::money::Currency::EUR, dec("500"));
+    assert_eq!(
+        kind(&evaluate(&s, &p, now())),
+        ProposedActionKind::LegalNotice
+    );
+}
+
+#[test]
+fn paying_down_de_escalates() {
+    let p = Policy::default();
+    // Firm reminder two weeks ago about an old invoice, since paid; now only a 5-day-old one.
+    let mut s = snapshot(vec![
+        paid_inv("old", days_ago(40), "100", 30),
+        inv("new", days_ago(5), "100"),
+    ]);
+    s.state.touches = vec![email_days_ago(14, Stage::Firm, "firm:1")];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.stage, Stage::Friendly);
+    assert_eq!(send(&d).stage, Stage::Friendly);
+    // Same episode: stage follows the state downward too.
+    let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
+    s.state.touches = vec![email_days_ago(10, Stage::Final, "final:1")];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(send(&d).stage, Stage::Firm);
+    assert!(has(&d, ReasonCode::DeEscalated));
+}
+
+#[test]
+fn disputed_invoices_drop_out_and_fully_disputed_accounts_are_left_alone() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![
+        inv("a", days_ago(20), "100"),
+        inv("b", days_ago(10), "100"),
+    ]);
+    s.disputes = vec![dispute(&["a", "b"], DisputeStatus::Open)];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::AllOverdueDisputed));
+    s.disputes = vec![dispute(&["a"], DisputeStatus::Open)];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(send(&d).invoice_ids, vec!["b".to_string()]);
+    assert_eq!(d.metrics.disputed_invoices, 1);
+    assert_eq!(d.metrics.oldest_days_overdue, 10);
+}
+
+#[test]
+fn rejected_dispute_waits_a_fresh_grace_period() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
+    let mut dsp = dispute(&["a"], DisputeStatus::ResolvedRejected);
+    dsp.resolved_at = Some(now() - chrono::Duration::days(1)); // Sunday → grace ends Friday 12-04
+    s.disputes = vec![dsp.clone()];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::DisputeRejectedGrace));
+    assert_eq!(d.next_evaluation_at, now() + chrono::Duration::hours(24));
+    dsp.resolved_at = Some(now() - chrono::Duration::days(10));
+    s.disputes = vec![dsp];
+    let d = evaluate(&s, &p, now());
+    assert_eq!((d.stage, send(&d).stage), (Stage::Firm, Stage::Friendly));
+}
+
+#[test]
+fn auto_collected_invoices_wait_for_the_billing_system() {
+    let p = Policy::default();
+    let mut i = inv("a", days_ago(10), "100");
+    i.auto_collection = true;
+    let mut s = snapshot(vec![i]);
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::AutoCollectionPending));
+    s.invoices[0].auto_collection_exhausted = true;
+    assert_eq!(send(&evaluate(&s, &p, now())).stage, Stage::Friendly);
+}
+
+#[test]
+fn active_promise_pauses_and_a_broken_one_resumes_at_the_paused_stage() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(20), "1000")]);
+    s.state.touches = vec![
+        email_days_ago(14, Stage::Friendly, "friendly:1"),
+        email_days_ago(7, Stage::Firm, "firm:2"),
+    ];
+    s.promises = vec![promise(days_ahead(4), None, &[])]; // Friday; grace 2 → Tuesday 12-08
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::AllOverduePromised));
+    assert_eq!(d.paused_stage, Some(Stage::Firm));
+    assert!(d.promise_updates.is_empty());
+
+    // A partial promise does not pause.
+    s.promises = vec![promise(days_ahead(4), Some("400"), &[])];
+    let d = evaluate(&s, &p, now());
+    assert!(has(&d, ReasonCode::PromisePartial));
+    assert!(matches!(d.action, Action::Send(_) | Action::None));
+    assert!(!has(&d, ReasonCode::AllOverduePromised));
+
+    // Broken: the promise was for last Monday; after the grace nothing came in.
+    let mut pr = promise(days_ago(7), None, &[]);
+    pr.made_at = now() - chrono::Duration::days(12);
+    pr.paused_at_stage = Some(Stage::Final.as_u8());
+    s.promises = vec![pr];
+    s.state.paused_stage = Some(Stage::Final);
+    let d = evaluate(&s, &p, now());
+    assert_eq!(
+        d.promise_updates,
+        vec![("prm_1".to_string(), PromiseStatus::Broken)]
+    );
+    assert!(has(&d, ReasonCode::PromiseBroken));
+    assert!(has(&d, ReasonCode::BrokenPromiseFloor));
+    assert_eq!(d.stage, Stage::Final);
+    assert_eq!(d.metrics.broken_promises, 1);
+}
+
+#[test]
+fn promise_kept_is_reported() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(20), "1000")]);
+    s.promises = vec![promise(days_ahead(2), Some("1000"), &["a"])];
+    s.payments = vec![nudge_core::ledger::Payment {
+        id: "pay".into(),
+        account_id: "acc_1".into(),
+        amount: dec("1000"),
+        currency: nudge_core::money::Currency::EUR,
+        received_on: days_ago(1),
+        reference: None,
+        allocations: vec![],
+    }];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(
+        d.promise_updates,
+        vec![("prm_1".to_string(), PromiseStatus::Kept)]
+    );
+}
+
+#[test]
+fn cadence_gap_holds_every_touch_and_says_when() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
+    // Friendly on Wednesday 11-25: gap of 5 business days ends Wednesday 12-02.
+    s.state.touches = vec![touch(
+        utc("2026-11-25T10:00:00Z"),
+        Stage::Friendly,
+        TouchKind::Email,
+        "friendly:1",
+    )];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::CadenceGap));
+    assert_eq!(d.next_evaluation_at, utc("2026-12-02T08:00:00Z"));
+    let d = evaluate(&s, &p, utc("2026-12-02T08:00:00Z"));
+    assert_eq!(send(&d).stage, Stage::Firm);
+    assert_eq!(send(&d).step_key, "firm:2");
+}
+
+#[test]
+fn outside_the_send_window_says_when_it_opens() {
+    let p = Policy::default();
+    let s = snapshot(vec![inv("a", days_ago(5), "100")]);
+    // Saturday 2026-11-28 12:00 UTC → Monday 09:00 Berlin.
+    let d = evaluate(&s, &p, utc("2026-11-28T12:00:00Z"));
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::OutsideSendWindow));
+    assert_eq!(d.next_evaluation_at, utc("2026-11-30T08:00:00Z"));
+    // Monday 07:30 UTC is 08:30 in Berlin: opens 30 minutes later.
+    let d = evaluate(&s, &p, utc("2026-11-30T07:30:00Z"));
+    assert_eq!(d.next_evaluation_at, utc("2026-11-30T08:00:00Z"));
+    // Same UTC time in New York is 02:30: opens at 14:00 UTC.
+    let mut ny = s.clone();
+    ny.account.timezone = chrono_tz::America::New_York;
+    let d = evaluate(&ny, &p, utc("2026-11-30T07:30:00Z"));
+    assert_eq!(d.next_evaluation_at, utc("2026-11-30T14:00:00Z"));
+}
+
+#[test]
+fn out_of_office_waits_for_the_return() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
+    s.state.out_of_office_until = Some(days_ahead(3)); // Thursday → back Friday 09:00
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::OutOfOffice));
+    assert_eq!(d.next_evaluation_at, utc("2026-12-04T08:00:00Z"));
+    s.state.out_of_office_until = Some(days_ago(1));
+    assert!(matches!(evaluate(&s, &p, now()).action, Action::Send(_)));
+}
+
+#[test]
+fn no_reachable_contact_becomes_a_find_contact_task() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
+    s.contacts = vec![
+        contact("ap@acme.test", ContactRole::Ap, ContactStatus::Bounced),
+        contact("b@acme.test", ContactRole::Buyer, ContactStatus::OptedOut),
+    ];
+    let d = evaluate(&s, &p, now());
+    match &d.action {
+        Action::Task(t) => {
+            assert_eq!(t.kind, TaskKind::FindContact);
+            assert_eq!(t.assignee.as_deref(), Some("owner@us.test"));
+            assert_eq!(t.step_key, "find_contact:1");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A reachable non-AP contact is used as a fallback.
+    s.contacts.push(contact(
+        "boss@acme.test",
+        ContactRole::Owner,
+        ContactStatus::Active,
+    ));
+    let d = evaluate(&s, &p, now());
+    assert_eq!(send(&d).to, "boss@acme.test");
+    assert!(has(&d, ReasonCode::FallbackContact));
+}
+
+#[test]
+fn strategic_accounts_are_capped_and_the_owner_gets_a_task() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(35), "1000")]);
+    s.account.strategic = true;
+    s.state.touches = vec![
+        email_days_ago(40, Stage::Friendly, "friendly:1"),
+        email_days_ago(20, Stage::Firm, "firm:2"),
+    ];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.stage, Stage::Final);
+    match &d.action {
+        Action::Task(t) => {
+            assert_eq!((t.kind, t.stage), (TaskKind::OwnerReview, Stage::Final));
+            assert_eq!(t.step_key, "owner_review:final:3");
+        }
+        other => panic!("{other:?}"),
+    }
+    s.state.touches.push(touch(
+        now() - chrono::Duration::days(15),
+        Stage::Final,
+        TouchKind::Task,
+        "owner_review:final:3",
+    ));
+    let d = evaluate(&s, &p, now());
+    let snd = send(&d);
+    assert_eq!((snd.stage, snd.tone), (Stage::Firm, Tone::Friendly)); // capped, softer
+    assert!(has(&d, ReasonCode::StageCapped));
+    // Strategic cadence is slower: 10 business days.
+    s.state
+        .touches
+        .push(email_days_ago(7, Stage::Firm, "firm:4"));
+    let d = evaluate(&s, &p, now());
+    assert!(has(&d, ReasonCode::CadenceGap));
+}
+
+#[test]
+fn chronic_late_payers_are_contacted_earlier_and_more_directly() {
+    let p = Policy::default();
+    let history: Vec<_> = (0..4)
+        .map(|i| paid_inv(&format!("h{i}"), days_ago(100 + i * 30), "100", 30))
+        .collect();
+    let mut invoices = history.clone();
+    invoices.push(inv("a", days_ago(10), "100"));
+    let mut s = snapshot(invoices);
+    s.state.touches = vec![email_days_ago(7, Stage::Friendly, "friendly:1")];
+    let d = evaluate(&s, &p, now());
+    assert!(has(&d, ReasonCode::ChronicLatePayer));
+    assert_eq!(d.stage, Stage::Firm); // 10 + 7 days ≥ 15
+    let snd = send(&d);
+    assert_eq!((snd.stage, snd.tone), (Stage::Firm, Tone::Formal));
+    assert_eq!(d.metrics.avg_days_late, Some(30));
+}
+
+#[test]
+fn a_small_overdue_amount_from_a_good_payer_stays_gentle() {
+    let p = Policy::default();
+    let mut invoices: Vec<_> = (0..4)
+        .map(|i| paid_inv(&format!("h{i}"), days_ago(100 + i * 30), "100", 1))
+        .collect();
+    invoices.push(inv("small", days_ago(35), "50"));
+    invoices.push(inv("big", days_ahead(20), "5000"));
+    let mut s = snapshot(invoices);
+    s.state.touches = vec![email_days_ago(20, Stage::Friendly, "friendly:1")];
+    let d = evaluate(&s, &p, now());
+    assert!(has(&d, ReasonCode::GoodPayerSmallAmount));
+    assert_eq!(d.stage, Stage::Friendly);
+    assert_eq!(send(&d).stage, Stage::Friendly);
+}
+
+#[test]
+fn many_overdue_invoices_raise_the_stage() {
+    let p = Policy::default();
+    let s = snapshot(vec![
+        inv("a", days_ago(16), "100"),
+        inv("b", days_ago(10), "100"),
+        inv("c", days_ago(5), "100"),
+    ]);
+    let d = evaluate(&s, &p, now());
+    assert!(has(&d, ReasonCode::ManyOverdueInvoices));
+    assert_eq!(d.stage, Stage::Final);
+}
+
+#[test]
+fn courtesy_notice_before_a_large_invoice_is_due_once() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![
+        inv("big", days_ahead(2), "8000"),
+        inv("small", days_ahead(1), "100"),
+    ]);
+    let d = evaluate(&s, &p, now());
+    let snd = send(&d);
+    assert_eq!(
+        (snd.stage, snd.step_key.as_str()),
+        (Stage::Courtesy, "courtesy:big")
+    );
+    assert_eq!(snd.invoice_ids, vec!["big".to_string()]);
+    s.state.touches = vec![email_days_ago(7, Stage::Courtesy, "courtesy:big")];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert_eq!(d.stage, Stage::None);
+}
+
+#[test]
+fn late_charges_are_simple_interest_plus_fixed_compensation_from_final() {
+    let mut p = Policy::default();
+    p.late_charges.enabled = true;
+    p.late_charges.reference_rate_percent = dec("2");
+    let mut s = snapshot(vec![inv("a", days_ago(40), "1000")]);
+    s.state.touches = vec![
+        email_days_ago(30, Stage::Friendly, "friendly:1"),
+        email_days_ago(20, Stage::Firm, "firm:2"),
+    ];
+    let d = evaluate(&s, &p, now());
+    let snd = send(&d);
+    assert_eq!(snd.stage, Stage::Final);
+    let c = &snd.late_charges[0];
+    // 1000 × 10% × 40 / 365 = 10.958… → 10.96; compensation EUR 40.
+    assert_eq!(
+        (c.interest, c.compensation, c.days_overdue),
+        (dec("10.96"), dec("40"), 40)
+    );
+    // Charges never compound: a partly paid invoice is charged on what is still open only.
+    s.invoices[0].paid = dec("500");
+    let d = evaluate(&s, &p, now());
+    assert_eq!(send(&d).late_charges[0].interest, dec("5.48"));
+    // Off by default.
+    assert!(send(&evaluate(&s, &Policy::default(), now()))
+        .late_charges
+        .is_empty());
+}
+
+#[test]
+fn overrides_switch_off_cap_retime_and_soften() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
+    s.overrides = Some(PolicyOverrides {
+        dunning_off: true,
+        ..Default::default()
+    });
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::DunningDisabled));
+    s.account.dunning_enabled = false;
+    s.overrides = None;
+    assert!(has(&evaluate(&s, &p, now()), ReasonCode::DunningDisabled));
+    s.account.dunning_enabled = true;
+
+    s.overrides = Some(PolicyOverrides {
+        thresholds: vec![StageDays {
+            stage: Stage::Friendly,
+            min_days_overdue: 10,
+        }],
+        ..Default::default()
+    });
+    assert_eq!(evaluate(&s, &p, now()).stage, Stage::None);
+
+    let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
+    s.state.touches = vec![email_days_ago(10, Stage::Friendly, "friendly:1")];
+    s.overrides = Some(PolicyOverrides {
+        cap: Some(Stage::Friendly),
+        tone: Some(Tone::Gentle),
+        ..Default::default()
+    });
+    let d = evaluate(&s, &p, now());
+    assert!(matches!(&d.action, Action::Task(t) if t.kind == TaskKind::OwnerReview));
+    s.state.touches.push(touch(
+        now() - chrono::Duration::days(8),
+        Stage::Firm,
+        TouchKind::Task,
+        "owner_review:firm:2",
+    ));
+    let d = evaluate(&s, &p, now());
+    assert_eq!(
+        (send(&d).stage, send(&d).tone),
+        (Stage::Friendly, Tone::Gentle)
+    );
+    assert!(has(&d, ReasonCode::ToneCapped));
+}
+
+#[test]
+fn touches_per_stage_are_limited() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(12), "100")]);
+    s.state.touches = vec![
+        email_days_ago(9, Stage::Friendly, "friendly:1"),
+        email_days_ago(8, Stage::Friendly, "friendly:2"),
+    ];
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::StageTouchesExhausted));
+}
+
+#[test]
+fn multi_currency_exposure_is_kept_apart() {
+    let p = Policy::default();
+    let mut usd = inv("u", days_ago(5), "70");
+    usd.currency = nudge_core::money::Currency::USD;
+    let s = snapshot(vec![
+        inv("e", days_ago(5), "100"),
+        usd,
+        inv("e2", days_ahead(30), "100"),
+    ]);
+    let d = evaluate(&s, &p, now());
+    assert_eq!(d.metrics.exposure.len(), 2);
+    let eur = d
+        .metrics
+        .exposure
+        .iter()
+        .find(|e| e.currency == nudge_core::money::Currency::EUR)
+        .unwrap();
+    assert_eq!((eur.open, eur.overdue), (dec("200"), dec("100")));
+    assert_eq!(d.metrics.overdue_share_percent, dec("100"));
+}
+
+#[test]
+fn decisions_serialise_as_snake_case_json_and_record_once() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
+    let d = evaluate(&s, &p, now());
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["action"]["type"], "send");
+    assert_eq!(json["action"]["stage"], "friendly");
+    assert_eq!(json["reasons"][0]["code"], "oldest_overdue");
+    assert_eq!(
+        json["reasons"][0]["text"],
+        "The oldest overdue invoice is 5 day(s) past due."
+    );
+    let back: Decision = serde_json::from_value(json).unwrap();
+    assert_eq!(back, d);
+
+    assert!(s.state.record(&d, now()));
+    assert!(
+        !s.state.record(&d, now()),
+        "the same step is never recorded twice"
+    );
+    assert_eq!(s.state.sequence, 1);
+    let again = evaluate(&s, &p, now());
+    assert_eq!(again.action, Action::None);
+    let state_json = serde_json::to_string(&s.state).unwrap();
+    assert_eq!(
+        serde_json::from_str::<nudge_policy::EscalationState>(&state_json).unwrap(),
+        s.state
+    );
+    assert_eq!(
+        serde_json::from_str::<nudge_policy::EscalationState>("{}").unwrap(),
+        Default::default()
+    );
+}

@@ -11,10 +11,18 @@
 //! Everything language-specific is data in [`lang`]. Nothing here does I/O or reads a clock:
 //! the receipt time comes in through [`Context`].
 
+mod classify;
 pub mod dates;
 pub mod entities;
 pub mod intent;
 pub mod lang;
+pub mod ooo;
 pub mod text;
+pub mod understand;
 
+pub use classify::{
+    classify, classify_email, understand, BounceInfo, Classification, ClassifyError, Context,
+    DisputeInfo, Kind,
+};
 pub use intent::{Intent, ScoredIntent};
+pub use understand::{PromiseDetails, Understanding};

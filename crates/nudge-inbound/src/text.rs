@@ -212,6 +212,7 @@ pub fn sentences<'t, 'a>(lower: &str, tokens: &'t [Token<'a>]) -> Vec<&'t [Token
                     // `3.12.` (a German date) ends with a dot that is not a full stop.
                     let closes_number = i >= 2
                         && tokens[i - 1].kind == Kind::Number
+                        && tokens[i - 1].digits <= 2
                         && !t.space_before
                         && !tokens[i - 1].space_before
                         && tokens[i - 2].is_sym('.');

@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 
 pub use calendar::DayOrder;
 
+use crate::lang;
 use crate::text::{normalise, sentences, tokenize};
 
 /// A date phrase found in a text.
@@ -51,26 +52,54 @@ pub fn find(text: &str, today: NaiveDate, locale: &str) -> Vec<FoundDate> {
 }
 
 /// The day `text` promises a payment for: the first date, today or later, in a sentence that
-/// speaks of paying; `None` when no such date is stated. Negation is not judged here (see
-/// [`crate::understand`], which only asks for a date when the promise itself stands).
+/// is neither negated ("we will not pay by Friday"), conditional ("until the credit note
+/// arrives") nor about a payment already made ("we paid on 2 November", "paid last Friday").
+/// Sentences that speak of paying are read first. `None` when no such date is stated.
 pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveDate> {
     let lower = normalise(text);
     let tokens = tokenize(&lower);
     let order = DayOrder::from_locale(locale);
-    sentences(&lower, &tokens).into_iter().find_map(|sentence| {
-        let speaks_of_paying = sentence.iter().any(|t| {
-            crate::lang::ALL
+    let candidates: Vec<(bool, NaiveDate)> = sentences(&lower, &tokens)
+        .into_iter()
+        .filter_map(|sentence| {
+            let words: Vec<&str> = sentence
                 .iter()
-                .any(|l| l.pay_words.iter().any(|w| *w == t.text))
-        });
-        if !speaks_of_paying {
-            return None;
-        }
-        scan::scan(sentence, today, order)
-            .into_iter()
-            .find(|f| f.date >= today && !f.explicit_past)
-            .map(|f| f.date)
-    })
+                .filter(|t| t.kind != crate::text::Kind::Symbol)
+                .map(|t| t.text)
+                .collect();
+            if !promise_may_stand(&words) {
+                return None;
+            }
+            let date = scan::scan(sentence, today, order)
+                .into_iter()
+                .find(|f| f.date >= today && !f.explicit_past)?
+                .date;
+            let pays = words
+                .iter()
+                .any(|w| lang::ALL.iter().any(|l| l.pay_words.contains(w)));
+            Some((pays, date))
+        })
+        .collect();
+    candidates
+        .iter()
+        .find(|(pays, _)| *pays)
+        .or_else(|| candidates.first())
+        .map(|(_, d)| *d)
+}
+
+/// A sentence can carry a promise: no negation, no condition, not a payment in the past.
+pub(crate) fn promise_may_stand(words: &[&str]) -> bool {
+    let any = |list: fn(&lang::Lang) -> &'static [&'static str]| {
+        words
+            .iter()
+            .any(|w| lang::ALL.iter().any(|l| list(l).contains(w)))
+    };
+    if any(|l| l.negations) || any(|l| l.conditions) {
+        return false;
+    }
+    let future = any(|l| l.future_markers);
+    let past = any(|l| l.past_markers);
+    future || !past
 }
 
 pub(crate) use scan::scan as scan_tokens;

@@ -190,6 +190,10 @@ fn day_at(t: &[Token<'_>], i: usize) -> Option<(u32, usize)> {
         Kind::Word => ordinal_word(t, i)?,
         _ => return None,
     };
+    // Swedish ordinal: "15:e".
+    if tok.kind == Kind::Number && sym(t, i + 1, ':') && matches!(word(t, i + 2), Some("e" | "a")) {
+        len += 2;
+    }
     // German ordinal dot: "4. Dezember".
     if tok.kind == Kind::Number
         && sym(t, i + 1, '.')
@@ -302,7 +306,11 @@ fn numeric(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         }
     }
     if let Some(next) = t.get(i + len) {
-        if is_currency(next) || (next.is_sym(',') && !next.space_before) {
+        let decimals = next.is_sym(',')
+            && !next.space_before
+            && t.get(i + len + 1)
+                .is_some_and(|d| d.kind == Kind::Number && !d.space_before);
+        if is_currency(next) || decimals {
             return None;
         }
     }
@@ -462,6 +470,25 @@ fn anchor(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
             })
         }
         Anchor::Days(n) => cal::add_days(today, i64::from(n)),
+        Anchor::EndOfDay => {
+            let mut j = i + len;
+            while matches!(word(t, j), Some("on" | "of" | "this" | "the")) || sym(t, j, ',') {
+                j += 1;
+            }
+            let dated_next = weekday(t, j, today, DayOrder::DayFirst).is_some()
+                || day_month(t, j, today).is_some()
+                || month_day(t, j, today).is_some()
+                || numeric(t, j, today, DayOrder::DayFirst).is_some()
+                || self::anchor(t, j, today).is_some_and(|h| h.date.is_some());
+            if dated_next {
+                return Some(Hit {
+                    date: None,
+                    len,
+                    past: false,
+                });
+            }
+            Some(today)
+        }
         Anchor::EndOfMonth(n) | Anchor::Month(n) => cal::end_of_month(today, n),
         Anchor::StartOfMonth(n) => cal::start_of_month(today, n),
         Anchor::MidMonth(n) => cal::start_of_month(today, n).and_then(|d| d.with_day(15)),
@@ -519,12 +546,35 @@ fn weekday(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         j += 1;
     }
     // "Tuesday, 10 January": the weekday only names the date that follows.
-    let after = if sym(t, j, ',') { j + 1 } else { j };
+    let mut after = if sym(t, j, ',') { j + 1 } else { j };
+    if matches!(
+        word(t, after),
+        Some("the" | "dem" | "den" | "der" | "le" | "el" | "il")
+    ) {
+        after += 1;
+    }
     if numeric(t, after, today, order).is_some()
         || day_month(t, after, today).is_some()
         || month_day(t, after, today).is_some()
     {
         return None;
+    }
+    // Qualifiers after the weekday: "lunes pasado", "vendredi dernier", "lundi prochain".
+    if shift.is_none() && !next_week {
+        if let Some(w) = word(t, after) {
+            let post = ALL
+                .iter()
+                .find_map(|l| l.weekday_shifts.iter().find(|(n, _)| *n == w))
+                .map(|s| s.1)
+                .or(match w {
+                    "pasado" | "passé" | "dernier" => Some(WeekdayShift::Last),
+                    _ => None,
+                });
+            if post == Some(WeekdayShift::Last) {
+                shift = post;
+                j = after + 1;
+            }
+        }
     }
     if !next_week && shift != Some(WeekdayShift::Last) {
         let trailing = ALL
@@ -548,7 +598,10 @@ fn weekday(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         Some(WeekdayShift::Next) => {
             Hit::new(cal::add_days(cal::monday_of_week(today, 1)?, offset), j - i)
         }
-        Some(WeekdayShift::This) | None => Hit::new(cal::next_weekday(today, day, true), j - i),
+        Some(WeekdayShift::This) => Hit::new(cal::next_weekday(today, day, true), j - i),
+        // A bare weekday is the next one strictly after today: "Friday" said on a Friday
+        // means next week (a reply promising today would say "today").
+        None => Hit::new(cal::next_weekday(today, day, false), j - i),
     }
 }
 
@@ -589,7 +642,7 @@ fn duration(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
         j += 1;
         while matches!(
             word(t, j),
-            Some("the" | "next" | "von" | "der" | "den" | "nächsten")
+            Some("the" | "next" | "von" | "der" | "den" | "nächsten" | "de" | "la" | "los" | "las")
         ) {
             j += 1;
         }
@@ -636,6 +689,25 @@ fn day_of_month(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
                 return None;
             }
             (d, i + 3)
+        }
+        Kind::Word if matches!(tok.text, "le" | "den" | "día" | "dia" | "el") => {
+            // "au plus tard le 15", "senast den 15:e", "el día 15".
+            let j = if matches!(word(t, i + 1), Some("día" | "dia")) {
+                i + 2
+            } else {
+                i + 1
+            };
+            let (d, n) = day_at(t, j)?;
+            let next = j + n;
+            if sym(t, next, '/') || sym(t, next, '.') || sym(t, next, '-') || is_time(t, j) {
+                return None;
+            }
+            if word(t, next)
+                .is_some_and(|w| month_of(w).is_some() || unit_at(t, next).is_some() || w == "de")
+            {
+                return None;
+            }
+            (d, next)
         }
         Kind::Word if tok.text == "the" => {
             let (d, n) = ordinal_word(t, i + 1)?;

@@ -17,7 +17,9 @@ fn r(text: &str, locale: &str) -> Option<NaiveDate> {
 fn relative_days_and_weekdays() {
     assert_eq!(r("tomorrow", "en-US"), Some(d(2026, 12, 1)));
     assert_eq!(r("we pay Friday", "en-US"), Some(d(2026, 12, 4)));
-    assert_eq!(r("Monday", "en-US"), Some(d(2026, 11, 30)));
+    // Strictly after today: "Monday" said on a Monday is next week.
+    assert_eq!(r("Monday", "en-US"), Some(d(2026, 12, 7)));
+    assert_eq!(r("this Monday", "en-US"), Some(d(2026, 11, 30)));
     assert_eq!(r("next Thursday", "en-US"), Some(d(2026, 12, 10)));
     assert_eq!(r("this Thursday", "en-US"), Some(d(2026, 12, 3)));
     assert_eq!(r("last Friday", "en-US"), Some(d(2026, 11, 27)));
@@ -84,5 +86,25 @@ fn promise_dates_skip_the_past() {
         ),
         Some(d(2026, 12, 4))
     );
-    assert_eq!(find_promise("Thanks, see you Friday.", today, "en"), None);
+    assert_eq!(
+        find_promise("We will not pay by Friday.", today, "en"),
+        None
+    );
+    assert_eq!(
+        find_promise(
+            "We won't pay until the credit note arrives on Friday.",
+            today,
+            "en"
+        ),
+        None
+    );
+    assert_eq!(find_promise("We paid last Friday.", today, "en"), None);
+    assert_eq!(
+        find_promise("It will be paid Monday.", today, "en"),
+        Some(d(2026, 12, 7))
+    );
+    assert_eq!(
+        find_promise("by close of business Friday", today, "en"),
+        Some(d(2026, 12, 4))
+    );
 }

@@ -16,15 +16,21 @@ use crate::intent::Intent;
 
 mod de;
 mod en;
+mod es;
+mod fr;
+mod nl;
+mod sv;
 
 /// Every language the tables cover. All of them are consulted for every message: customers of a
 /// German account often write English, and a phrase of one language rarely means anything else
 /// in another. The locale only decides ambiguous numeric dates.
-pub const ALL: &[&Lang] = &[&en::EN, &de::DE];
+pub const ALL: &[&Lang] = &[&en::EN, &de::DE, &fr::FR, &es::ES, &sv::SV, &nl::NL];
 
 /// A fixed point a phrase names, resolved against "today".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
+    /// Today, unless a date follows ("by close of business Friday" is Friday).
+    EndOfDay,
     /// Today plus this many days (negative for the past: "yesterday").
     Days(i32),
     /// The last day of the month, `n` months from now ("end of the month", "EOM").
@@ -144,12 +150,17 @@ pub struct Lang {
     pub conditions: &'static [&'static str],
     /// Words that put an action in the future ("will"), used to tell "paid" from "will be paid".
     pub future_markers: &'static [&'static str],
+    /// Words that put a payment in the past ("paid", "was", "bezahlt"), unless a future marker
+    /// stands in the same sentence ("will be paid").
+    pub past_markers: &'static [&'static str],
     /// Intent cues.
     pub cues: &'static [Cue],
     /// Words after which a date is the day a payment will be made ("pay", "transfer").
     pub pay_words: &'static [&'static str],
-    /// Words after which a date is a return from absence ("back", "return*", "zurück").
+    /// Words after which a date is a return from absence ("back", "returning", "zurück").
     pub return_words: &'static [&'static str],
+    /// Words after which a date ends an absence ("until", "bis"): weaker than `return_words`.
+    pub until_words: &'static [&'static str],
     /// Words that introduce a purchase-order number ("po", "bestellnummer").
     pub po_words: &'static [&'static [&'static str]],
     /// Words that introduce an invoice reference ("invoice", "rechnung").

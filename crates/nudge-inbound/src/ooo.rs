@@ -1,0 +1,87 @@
+//! The return date stated in an out-of-office reply.
+
+use chrono::NaiveDate;
+
+use crate::dates::{scan_tokens, DayOrder};
+use crate::lang::ALL;
+use crate::text::{Kind, Token};
+use crate::understand::with_sentences;
+
+/// The day the absent person says they are back, from the text of an automatic reply: the
+/// first date (today or later) after a return word ("back on", "returning", "zurück am",
+/// "de retour le"); failing that, after an "until" word ("bis", "until"). `None` when the text
+/// names no day (a month alone, "until the new year", is not a day).
+pub fn return_date(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveDate> {
+    let order = DayOrder::from_locale(locale);
+    with_sentences(text, |_, sentences| {
+        let pick = |words: fn(&crate::lang::Lang) -> &'static [&'static str]| {
+            sentences
+                .iter()
+                .find_map(|s| first_date_after(s, words, today, order))
+        };
+        pick(|l| l.return_words).or_else(|| pick(|l| l.until_words))
+    })
+}
+
+fn first_date_after(
+    sentence: &[Token<'_>],
+    words: fn(&crate::lang::Lang) -> &'static [&'static str],
+    today: NaiveDate,
+    order: DayOrder,
+) -> Option<NaiveDate> {
+    let cue = sentence
+        .iter()
+        .position(|t| t.kind == Kind::Word && ALL.iter().any(|l| words(l).contains(&t.text)))?;
+    // Prefer a date after the cue ("out until 27th, back on 30th"); German puts it before
+    // ("Ab Montag, dem 7.12., bin ich wieder erreichbar").
+    let after = sentence.get(cue + 1..).unwrap_or(&[]);
+    let first_future = |tokens: &[Token<'_>]| {
+        scan_tokens(tokens, today, order)
+            .into_iter()
+            .find(|f| f.date >= today)
+            .map(|f| f.date)
+    };
+    first_future(after).or_else(|| first_future(sentence))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn return_dates() {
+        let today = d(2026, 11, 30);
+        assert_eq!(
+            return_date("I will be back on 8 December.", today, "en-GB"),
+            Some(d(2026, 12, 8))
+        );
+        assert_eq!(
+            return_date("Out until Friday, returning Monday.", today, "en-GB"),
+            Some(d(2026, 12, 7))
+        );
+        assert_eq!(
+            return_date(
+                "Ich bin ab dem 7.12. wieder zurück am 7.12.",
+                today,
+                "de-DE"
+            ),
+            Some(d(2026, 12, 7))
+        );
+        assert_eq!(
+            return_date("Ich bin bis 4.12.2026 nicht im Büro. Ab Montag, dem 7.12.2026, bin ich wieder erreichbar.", today, "de-DE"),
+            Some(d(2026, 12, 7))
+        );
+        assert_eq!(
+            return_date("On leave until April 2027.", today, "en-GB"),
+            None
+        );
+        assert_eq!(
+            return_date("I'm travelling and will reply soon.", today, "en-GB"),
+            None
+        );
+    }
+}

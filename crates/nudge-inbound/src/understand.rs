@@ -1,0 +1,436 @@
+//! Intents and entities of a human reply, from its new text.
+//!
+//! Each sentence is matched against the cue tables of every language. A cue counts as evidence
+//! for its intent unless a negation stands right before it (or inside its gap: "will *not*
+//! pay"); promise cues in a sentence with a condition ("once the credit note is issued",
+//! "until the price is corrected") count for little, because a conditional promise is not a
+//! promise. Evidence combines as independent signals: `1 - Π(1 - wᵢ)`.
+
+use chrono::NaiveDate;
+use nudge_core::dispute::DisputeCategory;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::{scan_tokens, DayOrder};
+use crate::entities::{self, ContactAddress};
+use crate::intent::{Intent, ScoredIntent};
+use crate::lang::{match_at, Cue, ALL};
+use crate::text::{normalise, sentences, tokenize, Kind, Token};
+
+/// Intents below this confidence are not reported.
+pub const REPORT_THRESHOLD: f32 = 0.35;
+
+/// What a reply promises to pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseDetails {
+    /// The day payment is promised for; `None` when a promise names no day.
+    pub date: Option<NaiveDate>,
+    /// The amount, as written next to the promise.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub amount: Option<Decimal>,
+    /// ISO 4217 code of `amount`.
+    pub currency: Option<String>,
+}
+
+/// The understanding of one human reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Understanding {
+    /// Every intent with confidence ≥ [`REPORT_THRESHOLD`], most likely first; never empty
+    /// (`other` when nothing else is recognised).
+    pub intents: Vec<ScoredIntent>,
+    /// The intent to act on.
+    pub primary_intent: Intent,
+    /// Set when `primary_intent` or another reported intent is a promise to pay.
+    pub promise: Option<PromiseDetails>,
+    /// The dispute's category, when a dispute is reported.
+    pub dispute: Option<DisputeCategory>,
+    pub invoice_refs: Vec<String>,
+    pub po_number: Option<String>,
+    pub new_contacts: Vec<ContactAddress>,
+}
+
+/// Inputs beyond the text that sharpen the reading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// Addresses that are not new contacts (the sender, our own addresses).
+    pub known_addresses: &'a [String],
+    /// Invoice numbers known from the thread (the quoted reminder, the subject).
+    pub known_refs: &'a [String],
+    /// An attachment looks like a remittance advice or proof of payment.
+    pub remittance_attached: bool,
+}
+
+/// Evidence gathered for one intent.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evidence {
+    /// Π(1 - w) over the cues seen.
+    miss: f32,
+    seen: bool,
+}
+
+impl Evidence {
+    fn add(&mut self, w: f32) {
+        if !self.seen {
+            self.miss = 1.0;
+            self.seen = true;
+        }
+        self.miss *= 1.0 - w.clamp(0.0, 0.99);
+    }
+    fn confidence(&self) -> f32 {
+        if self.seen {
+            (1.0 - self.miss).clamp(0.0, 0.99)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Understands a reply's new text (quotes and signature already removed). `today` is the day
+/// the message was received in the account's timezone; `locale` decides numeric dates.
+pub fn understand_text(
+    new_text: &str,
+    subject: Option<&str>,
+    today: NaiveDate,
+    locale: &str,
+    hints: Hints<'_>,
+) -> Understanding {
+    let order = DayOrder::from_locale(locale);
+    // A subject the customer wrote (not "Re: <our reminder>") is part of what they say.
+    let own_subject = subject.filter(|s| !is_reply_subject(s));
+    let full = match own_subject {
+        Some(s) => format!("{s}.\n\n{new_text}"),
+        None => new_text.to_string(),
+    };
+    let lower = normalise(&full);
+    let tokens = tokenize(&lower);
+    let sents = sentences(&lower, &tokens);
+
+    let mut evidence = [Evidence::default(); Intent::ALL.len()];
+    let mut categories: Vec<(DisputeCategory, f32)> = Vec::new();
+    let mut promise_sentences: Vec<usize> = Vec::new();
+    let mut weak_promise_sentences: Vec<usize> = Vec::new();
+
+    for (si, sentence) in sents.iter().enumerate() {
+        let words: Vec<&str> = sentence
+            .iter()
+            .filter(|t| t.kind != Kind::Symbol)
+            .map(|t| t.text)
+            .collect();
+        let conditional = words
+            .iter()
+            .any(|w| ALL.iter().any(|l| l.conditions.contains(w)));
+        let mut promise_here = false;
+        for lang in ALL {
+            for cue in lang.cues {
+                for start in 0..words.len() {
+                    let Some(len) = match_at(cue.pattern, &words[start..]) else {
+                        continue;
+                    };
+                    let negated = is_negated(cue, &words, start, len);
+                    let future = preceded_by_future(&words, start);
+                    let mut intent = cue.intent;
+                    if intent == Intent::AlreadyPaid && future {
+                        // "will be transferred": a promise, not a payment made.
+                        intent = Intent::PromiseToPay;
+                    }
+                    if negated {
+                        continue;
+                    }
+                    let mut weight = cue.weight;
+                    if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
+                        // Topic words ("price", "quality") pick a category; alone they are
+                        // weak evidence that anything is disputed.
+                        weight *= 0.5;
+                    }
+                    if intent == Intent::PromiseToPay {
+                        if conditional {
+                            weight *= 0.35;
+                        } else {
+                            promise_here = true;
+                        }
+                    }
+                    evidence[idx(intent)].add(weight);
+                    if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
+                        categories.push((cat, cue.weight));
+                    }
+                    break;
+                }
+            }
+        }
+        if sentence.iter().any(|t| t.is_sym('?')) {
+            evidence[idx(Intent::Question)].add(0.5);
+        }
+        if promise_here {
+            promise_sentences.push(si);
+        } else if !conditional && speaks_of_paying(&words) && !has_negation(&words) {
+            weak_promise_sentences.push(si);
+        }
+    }
+
+    // Dates: a future date next to a promise makes the promise firm.
+    let mut promise_date = None;
+    let mut promise_sentence = None;
+    for &si in promise_sentences
+        .iter()
+        .chain(weak_promise_sentences.iter())
+    {
+        let Some(sentence) = sents.get(si) else {
+            continue;
+        };
+        let found = scan_tokens(sentence, today, order)
+            .into_iter()
+            .find(|f| f.date >= today && !f.explicit_past);
+        if let Some(f) = found {
+            let firm = promise_sentences.contains(&si);
+            evidence[idx(Intent::PromiseToPay)].add(if firm { 0.5 } else { 0.55 });
+            promise_date = Some(f.date);
+            promise_sentence = Some(si);
+            break;
+        }
+    }
+    if promise_sentence.is_none() {
+        promise_sentence = promise_sentences.first().copied();
+    }
+
+    // Entities.
+    let invoice_refs = entities::find_invoice_refs(new_text, hints.known_refs);
+    let po_number = entities::find_po_number(new_text);
+    let new_contacts: Vec<ContactAddress> = entities::find_emails(new_text)
+        .into_iter()
+        .filter(|c| {
+            !hints
+                .known_addresses
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(&c.email))
+        })
+        .collect();
+    if !new_contacts.is_empty() {
+        let cue_seen = evidence[idx(Intent::ContactChange)].seen;
+        evidence[idx(Intent::ContactChange)].add(if cue_seen { 0.5 } else { 0.3 });
+    }
+    let missing_po = categories
+        .iter()
+        .any(|(c, _)| *c == DisputeCategory::MissingPo);
+    if po_number.is_some() && !missing_po {
+        evidence[idx(Intent::BillingUpdate)].add(0.5);
+    }
+    if hints.remittance_attached {
+        evidence[idx(Intent::AlreadyPaid)].add(0.5);
+    }
+
+    // Scores, primary intent.
+    let mut intents: Vec<ScoredIntent> = Intent::ALL
+        .iter()
+        .map(|i| ScoredIntent {
+            intent: *i,
+            confidence: round2(evidence[idx(*i)].confidence()),
+        })
+        .filter(|s| s.confidence >= REPORT_THRESHOLD)
+        .collect();
+    // A question mark alone says little when something stronger is there.
+    if intents
+        .iter()
+        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6)
+    {
+        intents.retain(|s| s.intent != Intent::Question || s.confidence >= 0.7);
+    }
+    intents.sort_by(|a, b| {
+        (b.confidence + b.intent.precedence()).total_cmp(&(a.confidence + a.intent.precedence()))
+    });
+    if intents.is_empty() {
+        intents.push(ScoredIntent {
+            intent: Intent::Other,
+            confidence: 0.5,
+        });
+    }
+    let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
+
+    let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
+    let promise = promised.then(|| {
+        let amount = promise_sentence
+            .and_then(|si| sents.get(si))
+            .and_then(|s| {
+                let (start, end) = (s.first()?.start, s.last()?.end);
+                amount_in(&lower, &full, start, end)
+            })
+            .or_else(|| unique_amount(&full));
+        PromiseDetails {
+            date: promise_date,
+            amount: amount.as_ref().map(|a| a.0),
+            currency: amount.and_then(|a| a.1),
+        }
+    });
+    let dispute = intents
+        .iter()
+        .any(|s| s.intent == Intent::Dispute)
+        .then(|| dispute_category(&categories));
+
+    Understanding {
+        intents,
+        primary_intent,
+        promise,
+        dispute,
+        invoice_refs,
+        po_number,
+        new_contacts,
+    }
+}
+
+fn idx(intent: Intent) -> usize {
+    Intent::ALL.iter().position(|i| *i == intent).unwrap_or(0)
+}
+
+fn round2(x: f32) -> f32 {
+    (x * 100.0).round() / 100.0
+}
+
+fn is_reply_subject(s: &str) -> bool {
+    let l = s.trim_start().to_lowercase();
+    [
+        "re:",
+        "aw:",
+        "sv:",
+        "vs:",
+        "r:",
+        "rif:",
+        "réf",
+        "fw:",
+        "fwd:",
+        "wg:",
+        "tr:",
+        "antw:",
+        "rv:",
+        "re ",
+        "automatic reply",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+}
+
+fn is_negation(w: &str) -> bool {
+    ALL.iter().any(|l| l.negations.contains(&w))
+}
+
+fn has_negation(words: &[&str]) -> bool {
+    words.iter().any(|w| is_negation(w))
+}
+
+/// Negated when a negation stands within two words before the cue or inside its span — unless
+/// the cue itself is written with a negation ("never received", "no PO").
+fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
+    let cue_has_negation = cue.pattern.iter().any(|e| e.split('|').any(is_negation));
+    if cue_has_negation {
+        return false;
+    }
+    let from = start.saturating_sub(2);
+    let to = (start + len).min(words.len());
+    words
+        .get(from..to)
+        .unwrap_or(&[])
+        .iter()
+        .any(|w| is_negation(w))
+}
+
+fn preceded_by_future(words: &[&str], start: usize) -> bool {
+    let from = start.saturating_sub(3);
+    words
+        .get(from..=start.min(words.len().saturating_sub(1)))
+        .unwrap_or(&[])
+        .iter()
+        .any(|w| {
+            ALL.iter()
+                .any(|l| l.future_markers.iter().any(|m| m == w && *m != "be"))
+        })
+}
+
+fn speaks_of_paying(words: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| ALL.iter().any(|l| l.pay_words.contains(w)))
+        && !words.iter().any(|w| {
+            matches!(
+                *w,
+                "paid" | "bezahlt" | "überwiesen" | "payé" | "pagado" | "betalt" | "betalade"
+            )
+        })
+}
+
+/// The amount written inside a sentence (byte span of the lower-cased text).
+fn amount_in(
+    lower: &str,
+    original: &str,
+    start: usize,
+    end: usize,
+) -> Option<(Decimal, Option<String>)> {
+    // The lower-cased text can differ in length from the original only for rare characters;
+    // when it does, fall back to searching the whole text.
+    let text = if lower.len() == original.len() {
+        original.get(start..end)?
+    } else {
+        return None;
+    };
+    let amounts = entities::find_amounts(text);
+    let a = amounts.first()?;
+    Some((
+        normalise_amount(a),
+        a.currency.map(|c| c.code().to_string()),
+    ))
+}
+
+fn unique_amount(text: &str) -> Option<(Decimal, Option<String>)> {
+    let amounts = entities::find_amounts(text);
+    let first = amounts.first()?;
+    if amounts
+        .iter()
+        .all(|a| a.value == first.value && a.currency == first.currency)
+    {
+        Some((
+            normalise_amount(first),
+            first.currency.map(|c| c.code().to_string()),
+        ))
+    } else {
+        None
+    }
+}
+
+fn normalise_amount(a: &entities::Amount) -> Decimal {
+    match a.currency {
+        Some(c) => c.round(a.value),
+        None => a.value,
+    }
+}
+
+fn dispute_category(categories: &[(DisputeCategory, f32)]) -> DisputeCategory {
+    let mut best = (DisputeCategory::Other, 0.0f32);
+    let mut totals: Vec<(DisputeCategory, f32)> = Vec::new();
+    for (cat, w) in categories {
+        if *cat == DisputeCategory::Other {
+            continue;
+        }
+        match totals.iter_mut().find(|(c, _)| c == cat) {
+            Some(t) => t.1 = 1.0 - (1.0 - t.1) * (1.0 - w),
+            None => totals.push((*cat, *w)),
+        }
+    }
+    for (cat, score) in totals {
+        if score > best.1 {
+            best = (cat, score);
+        }
+    }
+    if best.1 >= 0.3 {
+        best.0
+    } else {
+        DisputeCategory::Other
+    }
+}
+
+/// The tokens of a text, for callers that scan further (out-of-office dates).
+pub(crate) fn with_sentences<R>(text: &str, f: impl FnOnce(&str, &[&[Token<'_>]]) -> R) -> R {
+    let lower = normalise(text);
+    let tokens = tokenize(&lower);
+    let sents = sentences(&lower, &tokens);
+    f(&lower, &sents)
+}
+
+#[cfg(test)]
+mod tests;

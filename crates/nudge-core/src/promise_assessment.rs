@@ -73,7 +73,11 @@ pub fn assess_promise_with(
         None => {
             let mut open = Decimal::ZERO;
             let mut all_settled = true;
-            for inv in invoices.iter().filter(|i| promised_invoice(p, i, made_on)) {
+            let overdue_scope = invoices.iter().any(|i| overdue_when_made(p, i, made_on));
+            for inv in invoices
+                .iter()
+                .filter(|i| promised_invoice(p, i, made_on, overdue_scope))
+            {
                 let settled_in_time =
                     inv.open_amount().is_zero() && inv.paid_on.is_none_or(|d| d <= deadline);
                 if !settled_in_time {
@@ -107,16 +111,26 @@ pub fn assess_promise_with(
     }
 }
 
-/// True when `inv` is one the promise is about.
-fn promised_invoice(p: &Promise, inv: &Invoice, made_on: NaiveDate) -> bool {
+/// True when `inv` was overdue (and not credited away) when `p` was made, in its currency.
+fn overdue_when_made(p: &Promise, inv: &Invoice, made_on: NaiveDate) -> bool {
+    p.currency.is_none_or(|c| c == inv.currency)
+        && inv.due_date < made_on
+        && inv.total > inv.credited
+}
+
+/// True when `inv` is one the promise is about. A promise naming no invoices is about the
+/// overdue balance as it stood when it was made or, when nothing was overdue then (a promise
+/// made before the due date), about the invoices issued by then.
+fn promised_invoice(p: &Promise, inv: &Invoice, made_on: NaiveDate, overdue_scope: bool) -> bool {
     if p.currency.is_some_and(|c| c != inv.currency) {
         return false;
     }
-    if p.invoice_ids.is_empty() {
-        // "The overdue balance" as it stood when the promise was made.
-        inv.due_date < made_on && inv.total > inv.credited
-    } else {
+    if !p.invoice_ids.is_empty() {
         p.invoice_ids.contains(&inv.id)
+    } else if overdue_scope {
+        overdue_when_made(p, inv, made_on)
+    } else {
+        inv.issue_date <= made_on && inv.total > inv.credited
     }
 }
 
@@ -242,6 +256,17 @@ mod tests {
         a.status = InvoiceStatus::Paid;
         a.paid_on = Some(d(2026, 11, 26));
         let not_yet_due = invoice("b", d(2026, 12, 15), "100", "0");
+        // Made before anything was due: the promise is about the open invoices.
+        assert_eq!(
+            assess_promise(
+                &p,
+                std::slice::from_ref(&not_yet_due),
+                &[],
+                d(2026, 11, 26),
+                0
+            ),
+            PromiseStatus::Active
+        );
         assert_eq!(
             assess_promise(
                 &p,

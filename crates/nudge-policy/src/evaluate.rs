@@ -208,7 +208,14 @@ impl<'a> Evaluation<'a> {
         let (target, chronic) = if pic.metrics.overdue_invoices > 0 {
             let call = target_stage(&pic, policy, s.overrides.as_ref(), floor, &mut self.reasons);
             (call.target, call.chronic)
-        } else if let Some((_, days)) = pic.courtesy {
+        } else if let Some((_, days)) = pic.courtesy.filter(|_| {
+            // Courtesy notices are for clean accounts: not while anything is disputed, resting
+            // after a dispute, promised or past due.
+            pic.overdue_before_promises == 0
+                && pic.metrics.disputed_invoices == 0
+                && pic.grace_invoices == 0
+                && active.is_empty()
+        }) {
             self.reason(Reason::with_figure(ReasonCode::CourtesyLargeInvoice, days));
             (Stage::Courtesy, false)
         } else {

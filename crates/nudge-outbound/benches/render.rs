@@ -16,8 +16,13 @@ use nudge_outbound::{
 fn bench(c: &mut Criterion) {
     let templates = Templates::builtin();
     let ctx = common::full_context(MessageKind::FirmReminder, Tone::Firm, "de-DE");
-    let subject = thread_subject(&ctx.company_name, &ctx.customer_name, &ctx.locale, &templates)
-        .expect("subject");
+    let subject = thread_subject(
+        &ctx.company_name,
+        &ctx.customer_name,
+        &ctx.locale,
+        &templates,
+    )
+    .expect("subject");
     let previous: Vec<String> = (0..4)
         .map(|i| message_id(&format!("step{i}"), "acct_globex", "acme.example"))
         .collect();

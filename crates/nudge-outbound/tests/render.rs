@@ -432,3 +432,42 @@ fn overrides_are_validated_at_load() {
         )
         .is_err());
 }
+
+#[test]
+fn a_courtesy_note_before_the_due_date_says_it_is_coming_due() {
+    let t = Templates::builtin();
+    let mut ctx = context(MessageKind::Courtesy, Tone::Gentle, "en");
+    let today = ctx.today;
+    ctx.invoices = vec![line(
+        "INV-2001",
+        day(2026, 12, 3),
+        today,
+        "100",
+        Currency::EUR,
+    )];
+    let r = render(&ctx, &t).unwrap();
+    assert!(
+        r.text.contains("the invoice below falls due soon."),
+        "{}",
+        r.text
+    );
+    assert!(r.text.contains("(due in 3 days)"), "{}", r.text);
+    assert!(!r.text.contains("overdue"));
+    ctx.locale = "de".into();
+    let de = render(&ctx, &t).unwrap();
+    assert!(
+        de.text
+            .contains("die folgende Rechnung wird in Kürze fällig."),
+        "{}",
+        de.text
+    );
+    assert!(de.text.contains("(fällig in 3 Tagen)"), "{}", de.text);
+}
+
+#[test]
+fn a_subject_without_invoices_has_no_dangling_list() {
+    let mut ctx = context(MessageKind::Reminder, Tone::Standard, "en");
+    ctx.invoices.clear();
+    let r = render(&ctx, &Templates::builtin()).unwrap();
+    assert_eq!(r.subject, "Payment reminder");
+}

@@ -1,1 +1,38 @@
-//! Placeholder; the Workers adapter is being built.
+//! Nudge's Workers adapter: the imperative shell around the pure domain crates.
+//!
+//! Three entry points — `fetch` (webhooks, operator API), `scheduled` (dunning sweeps) and `email`
+//! (customer replies) — plus the per-account Durable Object [`account_object::AccountObject`],
+//! which serialises everything that happens to one customer account. Each module here translates
+//! between Cloudflare's runtime and the domain; decisions are made in the `nudge-*` crates.
+
+mod account_object;
+mod clock;
+mod config;
+mod http;
+mod ids;
+mod inbound_email;
+mod logging;
+mod storage;
+mod sweep;
+
+use worker::{
+    event, Context, Env, ForwardableEmailMessage, Request, Response, ScheduleContext,
+    ScheduledEvent,
+};
+
+pub use account_object::AccountObject;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    Ok(http::handle(req, env).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    sweep::on_cron(&event.cron(), env).await;
+}
+
+#[event(email)]
+async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> worker::Result<()> {
+    inbound_email::receive(message, env).await
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests: the built worker on real workerd (`wrangler dev`), driven over HTTP.
+//!
+//! One test binary, one wasm build, one helper module (`helpers`), many feature modules. Each
+//! test spawns its own `wrangler dev` on a free port with a throw-away state directory, so tests
+//! are independent and can run in parallel; the process group is killed when the test ends.
+
+mod helpers;
+
+mod auth;
+mod cron;
+mod email;
+mod health;

@@ -14,9 +14,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tone {
+    /// Friendly, assumes an oversight ("Hi Anna", "slipped through").
     Gentle,
+    /// Businesslike and polite.
     Standard,
+    /// Insistent: asks for payment now, names a deadline.
     Firm,
+    /// Last word before escalation.
     Final,
 }
 
@@ -42,7 +46,9 @@ impl Tone {
 pub enum MessageKind {
     /// Before or just after the due date: a heads-up, not a demand.
     Courtesy,
+    /// The first reminder after the due date.
     Reminder,
+    /// A later reminder after earlier ones went unanswered.
     FirmReminder,
     /// Last message before escalation; quotes late-payment charges when given.
     FinalNotice,
@@ -56,7 +62,9 @@ pub enum MessageKind {
     AlreadyPaidConfirmed,
     /// "Already paid" but no payment found: ask for remittance details.
     AlreadyPaidAskRemittance,
+    /// A billing update (PO number, address, tax id) was stored.
     BillingUpdateConfirmed,
+    /// The billing contact was added or switched.
     ContactChangeConfirmed,
     /// A payment-plan request was received and goes to a person for approval.
     PaymentPlanReceived,
@@ -114,11 +122,13 @@ impl MessageKind {
 pub struct InvoiceLine {
     /// The number printed on the invoice (what the customer searches for).
     pub number: String,
+    /// When it was due.
     pub due_date: NaiveDate,
     /// Days past due on `today`; zero or negative when not yet overdue.
     pub days_overdue: i64,
     /// What is still open on it, in `currency`.
     pub amount_open: Decimal,
+    /// The invoice's currency (amounts are shown with its exponent).
     pub currency: Currency,
     /// Link to pay this invoice; only `http(s)` links are ever shown.
     pub payment_url: Option<String>,
@@ -131,20 +141,25 @@ pub struct InvoiceLine {
 pub struct ChargeLine {
     /// Said as is, e.g. "Statutory interest (9 points above the base rate)".
     pub description: String,
+    /// The charge, in its currency.
     pub amount: Money,
 }
 
 /// A payment Nudge found after the customer said they had paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentNote {
+    /// The day the money arrived.
     pub received_on: NaiveDate,
+    /// How much arrived.
     pub amount: Money,
+    /// The payer's reference, when known.
     pub reference: Option<String>,
 }
 
 /// What was stored after a billing update (PO number, address, tax id).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingUpdate {
+    /// The purchase order number to quote on invoices.
     pub po_number: Option<String>,
     /// Any other change, said in one line ("billing address updated").
     pub note: Option<String>,
@@ -153,7 +168,9 @@ pub struct BillingUpdate {
 /// The new contact after a contact change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewContact {
+    /// The person's name, when given.
     pub name: Option<String>,
+    /// Where billing mail goes from now on.
     pub email: String,
 }
 
@@ -161,7 +178,9 @@ pub struct NewContact {
 /// facts that apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageContext {
+    /// Which message to write.
     pub kind: MessageKind,
+    /// How firmly to word it.
     pub tone: Tone,
     /// BCP 47 tag of the reader (`de-DE`); templates fall back `de-DE` → `de` → `en`.
     pub locale: String,

@@ -19,15 +19,21 @@ use crate::render::{header_safe, Rendered};
 /// Why a message could not be built. Nothing is ever sent half-built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BuildError {
+    /// An address is missing its `@`, has spaces, controls or brackets, or is not ASCII.
     #[error("{field} address `{address}` is not a plain ASCII e-mail address")]
     InvalidAddress {
+        /// `from`, `to`, `cc` or `reply-to`.
         field: &'static str,
+        /// The refused address, as given.
         address: String,
     },
+    /// Our own Message-ID is not `left@right` of printable atoms.
     #[error("message id `{0}` is not a valid msg-id")]
     InvalidMessageId(String),
+    /// `to` is empty.
     #[error("the message has no recipient")]
     NoRecipient,
+    /// The MIME writer failed (it writes to memory, so this is not expected).
     #[error("writing the message failed: {0}")]
     Write(String),
 }
@@ -35,11 +41,14 @@ pub enum BuildError {
 /// A display name and address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mailbox {
+    /// Display name; line breaks and controls are removed when written.
     pub name: Option<String>,
+    /// Plain ASCII `local@domain`.
     pub email: String,
 }
 
 impl Mailbox {
+    /// A mailbox from an optional display name and an address.
     pub fn new(name: Option<&str>, email: impl Into<String>) -> Self {
         Mailbox {
             name: name.map(str::to_string),
@@ -52,22 +61,30 @@ impl Mailbox {
 /// first, without angle brackets; a customer's message we answer may be last).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thread {
+    /// The account thread's stable subject (see [`crate::thread_subject`]).
     pub subject: String,
+    /// Message-IDs already in the thread, oldest first.
     pub previous_message_ids: Vec<String>,
 }
 
 /// Everything needed to build one outgoing message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outbound {
+    /// The sending mailbox (the operator's AR address).
     pub from: Mailbox,
     /// `ar+<token>@domain`, see [`crate::reply_address`].
     pub reply_to: String,
+    /// Primary recipients; at least one.
     pub to: Vec<Mailbox>,
+    /// Copied recipients (other contacts of the account).
     pub cc: Vec<Mailbox>,
     /// This message's id, without angle brackets (see [`crate::message_id`]).
     pub message_id: String,
+    /// The thread this message continues.
     pub thread: Thread,
+    /// The words, from [`crate::render`].
     pub rendered: Rendered,
+    /// The `Date:` header (the send time the caller decided on).
     pub date: DateTime<Utc>,
 }
 

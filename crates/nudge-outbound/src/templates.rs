@@ -23,12 +23,26 @@ use crate::locale;
 /// Why a template could not be loaded or rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
+    /// An override's name is not `<locale>/<name>.<txt|html>.j2`.
     #[error("`{0}` is not a template name of the form `<locale>/<name>.<txt|html>.j2`")]
     InvalidName(String),
+    /// A template does not parse.
     #[error("template `{name}` does not parse: {message}")]
-    Syntax { name: String, message: String },
+    Syntax {
+        /// The template's name.
+        name: String,
+        /// The parser's message, with the line.
+        message: String,
+    },
+    /// A template failed while rendering (undefined variable, type error, out of fuel).
     #[error("template `{name}` failed to render: {message}")]
-    Render { name: String, message: String },
+    Render {
+        /// The template's name.
+        name: String,
+        /// What went wrong, with the line.
+        message: String,
+    },
+    /// No locale in the fallback chain has the template.
     #[error("no template `{0}` for any locale in the fallback chain")]
     Missing(String),
 }

@@ -22,6 +22,18 @@ pub(crate) fn text(headers: &[Header<'_>], name: &str) -> Option<String> {
     all_text(headers, name).next()
 }
 
+/// The raw (undecoded) value of the first header called `name`, for headers whose parsed form
+/// loses what we need (an empty `Return-Path: <>` parses to nothing).
+pub(crate) fn raw(raw_message: &[u8], headers: &[Header<'_>], name: &str) -> Option<String> {
+    let h = headers
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case(name))?;
+    let start = usize::try_from(h.offset_start).ok()?;
+    let end = usize::try_from(h.offset_end).ok()?;
+    let bytes = raw_message.get(start..end)?;
+    Some(String::from_utf8_lossy(bytes).trim().to_string())
+}
+
 fn value_text(value: &HeaderValue<'_>) -> Option<String> {
     match value {
         HeaderValue::Text(t) => Some(t.trim().to_string()),

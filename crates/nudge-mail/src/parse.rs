@@ -50,9 +50,20 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
     let original_recipients = original_recipients(&message);
     let is_report = root_is_report(&message);
     let subject_str = subject.as_deref().unwrap_or("");
+    let raw_from = message.from().and_then(|a| a.first());
+    let daemon_sender = bounce::is_daemon_sender(
+        raw_from.and_then(|a| a.name.as_deref()),
+        raw_from.and_then(|a| a.address.as_deref()),
+    );
+    let null_return_path = headers::raw(raw, root_headers, "return-path").is_some_and(|rp| {
+        rp.trim_matches(|c: char| c == '<' || c == '>' || c.is_whitespace())
+            .is_empty()
+    });
     let evidence = bounce::Evidence {
         headers: root_headers,
         from: from.as_ref(),
+        daemon_sender,
+        null_return_path,
         to: &to,
         subject: subject_str,
         text: &text,
@@ -101,7 +112,26 @@ fn body_text(message: &Message<'_>) -> String {
             }
         }
     }
+    if parts.is_empty() {
+        if let Some(raw) = childless_multipart_body(message) {
+            return raw;
+        }
+    }
     parts.join("\n\n")
+}
+
+/// The raw body of a top-level multipart whose boundary never occurs (truncated or broken
+/// messages): `mail-parser` then finds no parts, but the body is usually readable text.
+fn childless_multipart_body(message: &Message<'_>) -> Option<String> {
+    let root = message.parts.first()?;
+    if !matches!(&root.body, PartType::Multipart(children) if children.is_empty()) {
+        return None;
+    }
+    let start = usize::try_from(root.offset_body).ok()?;
+    let end = usize::try_from(root.offset_end).ok()?;
+    let bytes = message.raw_message().get(start..end)?;
+    let text = String::from_utf8_lossy(bytes).trim().to_string();
+    (!text.is_empty()).then_some(text)
 }
 
 /// Bodies of `message/delivery-status` (and `message/global-delivery-status`) parts, anywhere.
@@ -181,7 +211,8 @@ fn attachments(message: &Message<'_>) -> Vec<crate::types::Attachment> {
     message
         .attachments()
         .filter(|p| {
-            !content_type_is(p, "message", &["delivery-status", "global-delivery-status"])
+            !matches!(p.body, PartType::Multipart(_))
+                && !content_type_is(p, "message", &["delivery-status", "global-delivery-status"])
                 && !content_type_is(p, "text", &["rfc822-headers"])
         })
         .map(attachment::describe)

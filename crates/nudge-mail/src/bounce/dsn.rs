@@ -52,6 +52,41 @@ pub(crate) fn parse(body: &str) -> Vec<RecipientStatus> {
     out
 }
 
+/// Recipient blocks of a delivery-status report pasted into plain text (a `multipart/report`
+/// whose MIME structure is broken, or a forwarded bounce): from the first `Final-Recipient:` /
+/// `Original-Recipient:` line up to the next MIME boundary or `Content-Type:` line. Only blocks
+/// that name a recipient count, so prose mentioning a "Status:" is not taken for a report.
+pub(crate) fn embedded(text: &str) -> Vec<RecipientStatus> {
+    let mut offset = 0usize;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let lower = line.trim_start().to_ascii_lowercase();
+        if lower.starts_with("final-recipient:") || lower.starts_with("original-recipient:") {
+            start = Some(offset);
+            break;
+        }
+        offset += line.len();
+    }
+    let Some(start) = start else {
+        return Vec::new();
+    };
+    let rest = text.get(start..).unwrap_or("");
+    let mut end = rest.len();
+    let mut at = 0usize;
+    for line in rest.split_inclusive('\n') {
+        let lower = line.trim_start().to_ascii_lowercase();
+        if at > 0 && (line.starts_with("--") || lower.starts_with("content-type:")) {
+            end = at;
+            break;
+        }
+        at += line.len();
+    }
+    parse(rest.get(..end).unwrap_or(rest))
+        .into_iter()
+        .filter(|b| b.recipient.is_some())
+        .collect()
+}
+
 /// A recipient block from its fields; `None` for the per-message block.
 fn block_from(fields: &[(String, String)]) -> Option<RecipientStatus> {
     let get = |name: &str| {

@@ -8,6 +8,7 @@
 mod dsn;
 mod reason;
 pub(crate) mod scan;
+mod ses;
 
 use mail_parser::Header;
 
@@ -26,6 +27,11 @@ pub(crate) struct Evidence<'a> {
     pub headers: &'a [Header<'a>],
     /// The sender.
     pub from: Option<&'a Mailbox>,
+    /// Whether the sender is a mail system (`MAILER-DAEMON`, "Mail Delivery System", …), judged on
+    /// the raw `From` (which may carry no usable address at all); see [`is_daemon_sender`].
+    pub daemon_sender: bool,
+    /// Whether `Return-Path` is the null path `<>` (RFC 5321: notices must be sent from it).
+    pub null_return_path: bool,
     /// The recipients of the bounce itself (that is, us).
     pub to: &'a [Mailbox],
     /// Decoded subject, or empty.
@@ -42,11 +48,19 @@ pub(crate) struct Evidence<'a> {
 
 /// The bounce this message is, or `None` when it is not a delivery notice.
 pub(crate) fn detect(ev: &Evidence<'_>) -> Option<Bounce> {
-    let blocks: Vec<dsn::RecipientStatus> = ev
+    // The machine-readable report, else an SES JSON notice, else a report pasted into the text
+    // (broken MIME structure, forwarded bounces).
+    let mut blocks: Vec<dsn::RecipientStatus> = ev
         .delivery_status
         .iter()
         .flat_map(|b| dsn::parse(b))
         .collect();
+    if blocks.is_empty() {
+        blocks = ses::parse(ev.text);
+    }
+    if blocks.is_empty() {
+        blocks = dsn::embedded(ev.text);
+    }
     let failed_header = headers::text(ev.headers, "x-failed-recipients");
     let readable = readable_part(ev.text);
     if blocks.is_empty() && failed_header.is_none() && !looks_like_bounce(ev, readable) {
@@ -61,22 +75,27 @@ fn looks_like_bounce(ev: &Evidence<'_>, readable: &str) -> bool {
     let subject_says = SUBJECTS.iter().any(|s| subject.contains(s));
     let lower = readable.to_lowercase();
     let body_says = BODY_PHRASES.iter().any(|p| lower.contains(p));
-    let daemon = ev.from.is_some_and(is_daemon);
-    // A human could write any one of these; two together are a machine.
-    (ev.is_report && (body_says || subject_says || daemon))
-        || (daemon && (subject_says || body_says))
-        || (subject_says && body_says)
+    let says = usize::from(subject_says) + usize::from(body_says);
+    let system = usize::from(ev.daemon_sender) + usize::from(ev.null_return_path);
+    // A person could write any one of these; two together (one of them wording) are a machine.
+    (ev.is_report && (says > 0 || system > 0)) || (says > 0 && says + system >= 2)
 }
 
-/// Whether the sender is a mail system rather than a person.
-fn is_daemon(from: &Mailbox) -> bool {
-    let local = from.email.split('@').next().unwrap_or("");
-    DAEMON_LOCAL_PARTS.contains(&local)
-        || from
-            .name
-            .as_deref()
-            .map(|n| n.to_lowercase())
-            .is_some_and(|n| DAEMON_NAMES.iter().any(|d| n.contains(d)))
+/// Whether a `From` (display name and raw address, either possibly missing or without `@`)
+/// belongs to a mail system rather than a person.
+pub(crate) fn is_daemon_sender(name: Option<&str>, address: Option<&str>) -> bool {
+    let local = address
+        .map(|a| a.trim().trim_matches(['<', '>']).to_ascii_lowercase())
+        .map(|a| a.split('@').next().unwrap_or("").to_string())
+        .unwrap_or_default();
+    let name = name.map(str::to_lowercase).unwrap_or_default();
+    // `From: <>` — the null address only mail systems use.
+    if address.is_some_and(|a| a.trim().trim_matches(['<', '>']).trim().is_empty()) {
+        return true;
+    }
+    DAEMON_LOCAL_PARTS.contains(&local.as_str())
+        || DAEMON_NAMES.iter().any(|d| name.contains(d))
+        || DAEMON_LOCAL_PARTS.iter().any(|d| name == *d)
 }
 
 /// The part of a plain-text notice above the returned original message.
@@ -121,13 +140,16 @@ fn build(
         .map(|d| truncate(&collapse(&d), MAX_DIAGNOSTIC_CHARS));
 
     // The report's status, unless it is generic (x.0.0) and the diagnostic names a specific one.
+    // The remote server's own code in the diagnostic is more specific than the reporting MTA's
+    // summary (`Status: 5.0.0`, or `4.4.7` "gave up" over the last real error); when a diagnostic
+    // quotes several, the innermost (last) one is the remote's.
     let report_status = block.and_then(|b| b.status.clone());
-    let diag_status = diagnostic.as_deref().and_then(scan::status_code);
-    let text_status = scan::status_code(readable);
+    let diag_status = diagnostic
+        .as_deref()
+        .and_then(|d| failure_codes(d).last().cloned());
+    let text_status = failure_codes(readable).into_iter().next();
     let given_status = match (report_status, diag_status) {
-        (Some(r), Some(d)) if r.ends_with(".0.0") && d.starts_with(r.get(..1).unwrap_or("")) => {
-            Some(d)
-        }
+        (Some(r), Some(d)) if r.get(..1) == d.get(..1) || r.ends_with(".0.0") => Some(d),
         (Some(r), _) => Some(r),
         (None, d) => d.or(text_status),
     };
@@ -161,6 +183,10 @@ fn build(
             .and_then(reason::from_text)
             .or_else(|| given_status.as_deref().and_then(reason::from_status))
             .or_else(|| reason::from_text(readable))
+            .or_else(|| diagnostic.as_deref().and_then(reason::from_generic_text))
+            .or_else(|| reason::from_generic_text(readable))
+            .map(|r| reason::at_data_stage(r, readable, diagnostic.as_deref()))
+            .map(|r| reason::sender_side(r, given_status.as_deref()))
             .unwrap_or(if permanent {
                 BounceReason::Other
             } else {
@@ -181,6 +207,13 @@ fn build(
         reason,
         diagnostic,
     }
+}
+
+/// Enhanced status codes of failures (4.x.x, 5.x.x) in `text`, in order.
+fn failure_codes(text: &str) -> Vec<String> {
+    scan::status_codes(text)
+        .filter(|c| c.starts_with('4') || c.starts_with('5'))
+        .collect()
 }
 
 fn is_success(b: &dsn::RecipientStatus) -> bool {
@@ -247,9 +280,10 @@ fn diagnostic_from_text(readable: &str, recipient: Option<&str>) -> Option<Strin
         .and_then(|r| lines.iter().position(|l| l.to_lowercase().contains(r)))
         .unwrap_or(0);
     let informative = |l: &&&str| {
-        scan::status_code(l).is_some()
+        !failure_codes(l).is_empty()
             || scan::reply_code(l).is_some()
             || reason::from_text(l).is_some()
+            || reason::from_generic_text(l).is_some()
     };
     lines
         .iter()

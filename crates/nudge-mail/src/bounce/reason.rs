@@ -1,16 +1,66 @@
 //! Deciding *why* a delivery failed, from the diagnostic text and the enhanced status code.
 
-use crate::phrases::bounce::REASON_PHRASES;
+use crate::phrases::bounce::{GENERIC_REASON_PHRASES, REASON_PHRASES};
 use crate::types::BounceReason;
 
-/// The reason named by a phrase in `text` (lower-cased inside), if any.
+/// The reason named by a specific phrase in `text` (lower-cased inside), if any.
 pub(crate) fn from_text(text: &str) -> Option<BounceReason> {
+    find(REASON_PHRASES, text)
+}
+
+/// The reason suggested by vaguer wording in `text`; a last resort.
+pub(crate) fn from_generic_text(text: &str) -> Option<BounceReason> {
+    find(GENERIC_REASON_PHRASES, text)
+}
+
+fn find(table: &[(BounceReason, &[&str])], text: &str) -> Option<BounceReason> {
     let lower = text.to_lowercase();
-    REASON_PHRASES
+    table
         .iter()
         .find(|(_, phrases)| phrases.iter().any(|p| lower.contains(p)))
         .map(|(reason, _)| *reason)
 }
+
+/// A "user unknown" answer given only after the message content was sent (at `DATA`, not at
+/// `RCPT TO`) comes from a content filter pretending the user does not exist, not from the
+/// address: treat it as filtered so the contact is not marked dead.
+pub(crate) fn at_data_stage(
+    reason: BounceReason,
+    readable: &str,
+    diagnostic: Option<&str>,
+) -> BounceReason {
+    if reason != BounceReason::UserUnknown {
+        return reason;
+    }
+    let text = format!("{} {}", diagnostic.unwrap_or(""), readable).to_lowercase();
+    let at_data = DATA_STAGE.iter().any(|p| text.contains(p));
+    let at_rcpt = RCPT_STAGE.iter().any(|p| text.contains(p));
+    if at_data && !at_rcpt {
+        BounceReason::Filtered
+    } else {
+        reason
+    }
+}
+
+/// RFC 3463 X.1.7 / X.1.8 say the *sender's* address was refused: whatever the text says about
+/// an address "not existing" is about ours, not the recipient's.
+pub(crate) fn sender_side(reason: BounceReason, status: Option<&str>) -> BounceReason {
+    let sender_code = status.is_some_and(|s| {
+        let mut parts = s.splitn(3, '.').skip(1);
+        parts.next() == Some("1") && matches!(parts.next(), Some("7") | Some("8"))
+    });
+    if sender_code {
+        BounceReason::Blocked
+    } else {
+        reason
+    }
+}
+
+/// Transcript wording that shows the failure came after the message content was sent.
+const DATA_STAGE: &[&str] = &["end of data", "final data"];
+
+/// Transcript wording that shows the failure came at the recipient address.
+const RCPT_STAGE: &[&str] = &["rcpt to", ">>> rcpt", "rcpt command", "rcpt_to"];
 
 /// The reason an RFC 3463 enhanced status code stands for, when it is specific enough.
 pub(crate) fn from_status(status: &str) -> Option<BounceReason> {

@@ -20,6 +20,10 @@ pub mod merge;
 pub mod signature;
 pub mod stripe;
 
+/// The OpenAPI 3.1 document of the webhook contracts (`POST /webhooks/erp`, `POST
+/// /webhooks/stripe`), for the worker to serve at `/openapi.json` and extend with its admin API.
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+
 pub use change::{erp_ref, stripe_ref, AccountUpsert, LedgerChange, Outcome};
 pub use error::{BillingError, FieldError, SignatureError};
 pub use merge::{merge_contact, merge_invoice};

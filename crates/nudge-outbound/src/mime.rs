@@ -58,7 +58,8 @@ impl Mailbox {
 }
 
 /// The account's thread: its stable subject and the Message-IDs already sent in it (oldest
-/// first, without angle brackets; a customer's message we answer may be last).
+/// first, without angle brackets; a customer's message we answer may be last). When answering a
+/// customer's own message, its subject may be used instead; an existing reply prefix is kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thread {
     /// The account thread's stable subject (see [`crate::thread_subject`]).
@@ -165,7 +166,12 @@ fn subject_line(thread: &Thread, rendered: &Rendered, is_reply: bool) -> String 
     } else {
         base
     };
-    let already = base.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("re:"));
+    // A customer's own reply prefix (Outlook's German "AW:", Nordic "SV:"/"VS:") counts too.
+    let already = base.split_once(':').is_some_and(|(prefix, _)| {
+        ["re", "aw", "sv", "vs", "antw", "rif", "res", "odp"]
+            .iter()
+            .any(|p| prefix.trim().eq_ignore_ascii_case(p))
+    });
     if is_reply && !already {
         format!("Re: {base}")
     } else {

@@ -151,6 +151,14 @@ fn re_is_never_doubled_and_references_are_capped() {
     let raw = build_mime(&msg).unwrap();
     let p = MessageParser::default().parse(&raw[..]).unwrap();
     assert_eq!(p.subject(), Some("RE: Your account"));
+    msg.thread.subject = "AW: Rechnung 1001".into();
+    let raw = build_mime(&msg).unwrap();
+    let p = MessageParser::default().parse(&raw[..]).unwrap();
+    assert_eq!(p.subject(), Some("AW: Rechnung 1001"));
+    msg.thread.subject = "Invoice: 1001".into();
+    let raw = build_mime(&msg).unwrap();
+    let p = MessageParser::default().parse(&raw[..]).unwrap();
+    assert_eq!(p.subject(), Some("Re: Invoice: 1001"));
     let refs = ids(p.references());
     assert_eq!(refs.len(), nudge_outbound::mime::MAX_REFERENCES);
     assert_eq!(refs.first().map(String::as_str), Some("m0@acme.example"));

@@ -346,10 +346,18 @@ fn digit_count(code: &str) -> usize {
 
 fn is_invoice_word(w: &str) -> bool {
     ALL.iter().any(|l| l.invoice_words.contains(&w))
-        || w.starts_with("invoice")
-        || w.starts_with("rechnung")
-        || w.starts_with("factur")
-        || w.starts_with("faktur")
+        || matches!(
+            w,
+            "rechnungen"
+                | "facture"
+                | "factures"
+                | "factura"
+                | "facturas"
+                | "fakturor"
+                | "fakturorna"
+                | "fakturan"
+                | "facturen"
+        )
 }
 
 fn is_po_word(w: &str) -> bool {
@@ -470,14 +478,24 @@ pub fn find_po_number(text: &str) -> Option<String> {
         {
             continue;
         }
-        // Skip "order", "number", "no.", "#", "is", ":" and take the first code after them.
-        for next in ps.iter().skip(i + 1).take(5) {
+        // Skip "order", "number", "no.", "#", "is", ":" (and "for <invoice>", "for this
+        // order") and take the first code after them.
+        let mut after_for = false;
+        for next in ps.iter().skip(i + 1).take(7) {
             let nw = lower_word(next);
             if let Some((code, _)) = code_of(next.text) {
+                if after_for {
+                    after_for = false;
+                    continue;
+                }
                 if digit_count(code) >= 3 && !looks_like_date(code) {
                     return Some(code.to_string());
                 }
                 break;
+            }
+            if matches!(nw.as_str(), "for" | "on" | "of" | "für") {
+                after_for = true;
+                continue;
             }
             let filler = matches!(
                 nw.as_str(),
@@ -501,6 +519,13 @@ pub fn find_po_number(text: &str) -> Option<String> {
                     | "should"
                     | "be"
                     | "the"
+                    | "this"
+                    | "that"
+                    | "these"
+                    | "invoice"
+                    | "use"
+                    | "please"
+                    | "quote"
                     | ""
             ) || next.text == "#";
             if !filler {

@@ -168,6 +168,15 @@ fn push_word<'a>(
         });
         return;
     }
+    // French and Italian elisions: "d'adresser" → "d'" + "adresser" ("aujourd'hui" stays).
+    if let Some((prefix, rest)) = split_elision(word) {
+        tokens.push(make(Kind::Word, prefix, 0, 0));
+        tokens.push(Token {
+            space_before: false,
+            ..make(Kind::Word, rest, 0, 0)
+        });
+        return;
+    }
     if let Some(pos) = word.find('\'') {
         // "n't" starts one letter before the apostrophe.
         let split = if word[pos..].starts_with("'t") && word[..pos].ends_with('n') {
@@ -186,7 +195,32 @@ fn push_word<'a>(
             return;
         }
     }
-    tokens.push(make(Kind::Word, word, 0, 0));
+    tokens.push(make(Kind::Word, respell(word), 0, 0));
+}
+
+/// Common misspellings mapped to the spelling the tables use.
+fn respell(word: &str) -> &str {
+    crate::lang::ALL
+        .iter()
+        .find_map(|l| {
+            l.spellings
+                .iter()
+                .find(|(w, _)| *w == word)
+                .map(|(_, r)| *r)
+        })
+        .unwrap_or(word)
+}
+
+fn split_elision(word: &str) -> Option<(&str, &str)> {
+    const PREFIXES: &[&str] = &[
+        "l'", "d'", "n'", "qu'", "j'", "s'", "m'", "c'", "t'", "jusqu'", "lorsqu'", "puisqu'",
+    ];
+    if word.starts_with("aujourd'") {
+        return None;
+    }
+    let prefix = PREFIXES.iter().find(|p| word.starts_with(*p))?;
+    let rest = word.get(prefix.len()..)?;
+    (!rest.is_empty()).then(|| (&word[..prefix.len()], rest))
 }
 
 fn parse_u32(digits: &str) -> u32 {

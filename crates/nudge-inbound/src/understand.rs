@@ -47,6 +47,9 @@ pub struct Understanding {
     pub invoice_refs: Vec<String>,
     pub po_number: Option<String>,
     pub new_contacts: Vec<ContactAddress>,
+    /// The phrases that led to each intent ("dispute: price is corrected (0.45)"), for the
+    /// audit trail and the one-line summary a person sees on handover.
+    pub evidence: Vec<String>,
 }
 
 /// Inputs beyond the text that sharpen the reading.
@@ -108,6 +111,9 @@ pub fn understand_text(
     let mut evidence = [Evidence::default(); Intent::ALL.len()];
     let mut categories: Vec<(DisputeCategory, f32)> = Vec::new();
     let mut promise_sentences: Vec<usize> = Vec::new();
+    let mut trace: Vec<String> = Vec::new();
+    // Sentence where each intent was first seen: the customer's lead point comes first.
+    let mut first_seen = [usize::MAX; Intent::ALL.len()];
     let mut weak_promise_sentences: Vec<usize> = Vec::new();
 
     for (si, sentence) in sents.iter().enumerate() {
@@ -134,6 +140,11 @@ pub fn understand_text(
                         intent = Intent::PromiseToPay;
                     }
                     if negated {
+                        // "We will not pay until the price is corrected": a refusal tied to a
+                        // condition is a dispute of no stated kind (the other cues name it).
+                        if intent == Intent::PromiseToPay && conditional {
+                            evidence[idx(Intent::Dispute)].add(0.55);
+                        }
                         continue;
                     }
                     let mut weight = cue.weight;
@@ -145,11 +156,19 @@ pub fn understand_text(
                     if intent == Intent::PromiseToPay {
                         if conditional {
                             weight *= 0.35;
+                            // Paying only once something is fixed hints at a dispute.
+                            evidence[idx(Intent::Dispute)].add(0.3);
                         } else {
                             promise_here = true;
                         }
                     }
                     evidence[idx(intent)].add(weight);
+                    first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
+                    trace.push(format!(
+                        "{}: {} ({weight:.2})",
+                        intent.as_str(),
+                        words[start..(start + len).min(words.len())].join(" ")
+                    ));
                     if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
                         categories.push((cat, cue.weight));
                     }
@@ -162,7 +181,7 @@ pub fn understand_text(
         }
         if promise_here {
             promise_sentences.push(si);
-        } else if !conditional && speaks_of_paying(&words) && !has_negation(&words) {
+        } else if speaks_of_paying(&words) && crate::dates::promise_may_stand(&words) {
             weak_promise_sentences.push(si);
         }
     }
@@ -193,8 +212,11 @@ pub fn understand_text(
     }
 
     // Entities.
-    let invoice_refs = entities::find_invoice_refs(new_text, hints.known_refs);
     let po_number = entities::find_po_number(new_text);
+    let mut invoice_refs = entities::find_invoice_refs(new_text, hints.known_refs);
+    if let Some(po) = &po_number {
+        invoice_refs.retain(|r| !r.eq_ignore_ascii_case(po));
+    }
     let new_contacts: Vec<ContactAddress> = entities::find_emails(new_text)
         .into_iter()
         .filter(|c| {
@@ -273,6 +295,7 @@ pub fn understand_text(
         invoice_refs,
         po_number,
         new_contacts,
+        evidence: trace,
     }
 }
 
@@ -311,10 +334,6 @@ fn is_negation(w: &str) -> bool {
     ALL.iter().any(|l| l.negations.contains(&w))
 }
 
-fn has_negation(words: &[&str]) -> bool {
-    words.iter().any(|w| is_negation(w))
-}
-
 /// Negated when a negation stands within two words before the cue or inside its span — unless
 /// the cue itself is written with a negation ("never received", "no PO").
 fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
@@ -337,22 +356,13 @@ fn preceded_by_future(words: &[&str], start: usize) -> bool {
         .get(from..=start.min(words.len().saturating_sub(1)))
         .unwrap_or(&[])
         .iter()
-        .any(|w| {
-            ALL.iter()
-                .any(|l| l.future_markers.iter().any(|m| m == w && *m != "be"))
-        })
+        .any(|w| ALL.iter().any(|l| l.future_markers.contains(w)))
 }
 
 fn speaks_of_paying(words: &[&str]) -> bool {
     words
         .iter()
         .any(|w| ALL.iter().any(|l| l.pay_words.contains(w)))
-        && !words.iter().any(|w| {
-            matches!(
-                *w,
-                "paid" | "bezahlt" | "überwiesen" | "payé" | "pagado" | "betalt" | "betalade"
-            )
-        })
 }
 
 /// The amount written inside a sentence (byte span of the lower-cased text).

@@ -8,10 +8,12 @@ use nudge_core::dispute::DisputeCategory::{
 };
 
 use super::{cue, dispute, Anchor, Cue, Lang, Unit, WeekdayShift};
+use crate::intent::Intent;
 use crate::intent::Intent::{
     AlreadyPaid, BillingUpdate, ContactChange, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest,
     PromiseToPay, Question, Unsubscribe,
 };
+use nudge_core::dispute::DisputeCategory;
 
 const GOODS: &str =
     "ware|waren|lieferung|artikel|bestellung|leistung|leistungen|sendung|paket|material|produkte";
@@ -155,9 +157,7 @@ pub const DE: Lang = Lang {
     mid: &[&["mitte"]],
     start_of: &[&["anfang"]],
     negations: &["nicht", "kein", "keine", "keinen", "niemals", "nie", "ohne"],
-    conditions: &[
-        "bis", "sobald", "wenn", "falls", "erst", "solange", "nachdem",
-    ],
+    conditions: &["sobald", "wenn", "falls", "erst", "solange", "nachdem"],
     future_markers: &["werden", "werde", "wird", "wollen", "möchten"],
     past_markers: &[
         "bezahlt",
@@ -170,6 +170,7 @@ pub const DE: Lang = Lang {
         "hatten",
         "gestern",
     ],
+    spellings: &[],
     cues: CUES,
     pay_words: &[
         "zahlen",
@@ -198,6 +199,88 @@ pub const DE: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &["in", "~", "raten|teilbeträgen|teilen"],
+        Intent::PaymentPlanRequest,
+        0.75,
+    ),
+    cue(
+        &[
+            "werden|werde|wird",
+            "~~",
+            "zahlen|bezahlen|überweisen|begleichen|ausgleichen",
+        ],
+        Intent::PromiseToPay,
+        0.65,
+    ),
+    cue(
+        &[
+            "wird|werden",
+            "~~",
+            "überwiesen|bezahlt|beglichen|ausgeglichen|angewiesen",
+        ],
+        Intent::PromiseToPay,
+        0.65,
+    ),
+    cue(
+        &["zahlen|überweisen|begleichen", "wir"],
+        Intent::PromiseToPay,
+        0.45,
+    ),
+    cue(
+        &[
+            "bereits|schon",
+            "~~",
+            "bezahlt|überwiesen|beglichen|ausgeglichen|gezahlt",
+        ],
+        Intent::AlreadyPaid,
+        0.8,
+    ),
+    cue(&["zahlungseingang"], Intent::AlreadyPaid, 0.35),
+    cue(
+        &[
+            "senden|schicken|übermitteln|zusenden",
+            "~~",
+            "rechnung*",
+            "~~",
+            "erneut|nochmals|nochmal|kopie|pdf",
+        ],
+        Intent::InvoiceCopyRequest,
+        0.7,
+    ),
+    cue(
+        &[
+            "erneut|nochmals|nochmal",
+            "~",
+            "senden|schicken|zusenden|zukommen|zu",
+        ],
+        Intent::InvoiceCopyRequest,
+        0.55,
+    ),
+    cue(
+        &["kein|keine", "original|rechnung"],
+        Intent::InvoiceCopyRequest,
+        0.45,
+    ),
+    dispute(
+        &["funktioniert|funktionieren|läuft|laufen", "~~", "nicht"],
+        DisputeCategory::Quality,
+        0.6,
+    ),
+    dispute(
+        &["problem|probleme|fehler|störung"],
+        DisputeCategory::Other,
+        0.35,
+    ),
+    cue(
+        &[
+            "keine",
+            "~",
+            "mails|emails|nachrichten|erinnerungen|mahnungen|zahlungserinnerungen",
+        ],
+        Intent::Unsubscribe,
+        0.65,
+    ),
     cue(
         &[
             "werden|werde|wird",

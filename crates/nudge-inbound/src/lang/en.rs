@@ -7,13 +7,15 @@ use nudge_core::dispute::DisputeCategory::{
 };
 
 use super::{cue, dispute, Anchor, Cue, Lang, Unit, WeekdayShift};
+use crate::intent::Intent;
 use crate::intent::Intent::{
     AlreadyPaid, BillingUpdate, ContactChange, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest,
     PromiseToPay, Question, Unsubscribe,
 };
+use nudge_core::dispute::DisputeCategory;
 
 /// Things that are delivered (so "never received the goods" is a dispute, unlike "the invoice").
-const GOODS: &str = "goods|order|delivery|items|item|shipment|products|product|parts|equipment|package|parcel|materials|service|services|work|consignment|licen*|hardware|software|access";
+const GOODS: &str = "goods|order|delivery|items|item|shipment|products|product|parts|equipment|package|parcel|materials|service|services|work|consignment|licen*|hardware|software|access|something|anything|it|them|tokens|units|pallets|boxes|crate|crates";
 
 pub const EN: Lang = Lang {
     code: "en",
@@ -67,7 +69,6 @@ pub const EN: Lang = Lang {
     anchors: &[
         (&["today"], Anchor::Days(0)),
         (&["tonight"], Anchor::Days(0)),
-        (&["now"], Anchor::Days(0)),
         (&["right", "now"], Anchor::Days(0)),
         (&["this", "morning"], Anchor::Days(0)),
         (&["this", "afternoon"], Anchor::Days(0)),
@@ -270,6 +271,28 @@ pub const EN: Lang = Lang {
         "yesterday",
         "ago",
     ],
+    spellings: &[
+        ("wil", "will"),
+        ("wll", "will"),
+        ("payed", "paid"),
+        ("recieved", "received"),
+        ("recieve", "receive"),
+        ("recived", "received"),
+        ("invocie", "invoice"),
+        ("invioce", "invoice"),
+        ("inovice", "invoice"),
+        ("paymnet", "payment"),
+        ("pls", "please"),
+        ("plz", "please"),
+        ("u", "you"),
+        ("ur", "your"),
+        ("tmr", "tomorrow"),
+        ("tomorow", "tomorrow"),
+        ("tommorow", "tomorrow"),
+        ("tommorrow", "tomorrow"),
+        ("wensday", "wednesday"),
+        ("thrusday", "thursday"),
+    ],
     cues: CUES,
     pay_words: &[
         "pay",
@@ -317,6 +340,25 @@ pub const EN: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    // Plans phrased as amounts per period.
+    cue(&["payment", "schedule|terms"], Intent::PaymentPlanRequest, 0.35),
+    cue(&["per|each|every", "month|week|fortnight"], Intent::PaymentPlanRequest, 0.4),
+    cue(&["for|over", "the", "next", "~", "months|weeks"], Intent::PaymentPlanRequest, 0.5),
+    cue(&["over", "~", "months|weeks"], Intent::PaymentPlanRequest, 0.45),
+    cue(&["accept", "~", "per|month|monthly|instal*|partial|part"], Intent::PaymentPlanRequest, 0.5),
+    cue(&["half", "~", "now|later|next|and"], Intent::PaymentPlanRequest, 0.55),
+    cue(&["standing", "order*"], Intent::PaymentPlanRequest, 0.35),
+    dispute(&["not|never", "~", "received|delivered|arrived|got", "~", "shipment|delivery|goods|order|items|parts|package|parcel|consignment|pallet|pallets"], DisputeCategory::NotReceived, 0.7),
+    dispute(&["proof", "of", "delivery"], DisputeCategory::NotReceived, 0.55),
+    dispute(&["unsellable|spoiled|spoilt|rotten|melted|expired|leaking|leaked|contaminated|unusable|scratched|dented|cracked"], DisputeCategory::Quality, 0.6),
+    dispute(&["arrived", "warm|late|broken|damaged|wet|open|opened"], DisputeCategory::Quality, 0.6),
+    dispute(&["failed", "in", "transit"], DisputeCategory::Quality, 0.55),
+    dispute(&["credit", "us|our|the", "~", "for"], DisputeCategory::CreditNoteRequested, 0.6),
+    dispute(&["hours|days|units|items|seats|visits", "~", "never|not", "~", "worked|performed|used|delivered|received|provided|done"], DisputeCategory::Quantity, 0.65),
+    dispute(&["void|cancel|withdraw", "~", "invoice|it|this|charge"], DisputeCategory::Other, 0.5),
+    cue(&["tax", "exempt*|exemption"], Intent::BillingUpdate, 0.6),
+    cue(&["exemption", "certificate"], Intent::BillingUpdate, 0.6),
+    cue(&["vat|tax|address|name|po|reference", "~", "wrong|incorrect|missing|outdated|changed"], Intent::BillingUpdate, 0.55),
     // Promise to pay: a payment in the future.
     cue(&["will", "~", "pay"], PromiseToPay, 0.65),
     cue(&["will", "~", "be", "paid"], PromiseToPay, 0.65),
@@ -332,7 +374,8 @@ const CUES: &[Cue] = &[
     cue(&["payment", "will"], PromiseToPay, 0.55),
     cue(&["pay|settle", "~", "by|on|before"], PromiseToPay, 0.45),
     cue(&["paid", "by|before"], PromiseToPay, 0.3),
-    cue(&["can|could", "pay|settle"], PromiseToPay, 0.4),
+    cue(&["can|could", "~", "pay|settle|clear|transfer"], PromiseToPay, 0.3),
+    cue(&["get", "~", "paid|settled|processed|sorted"], PromiseToPay, 0.4),
     cue(&["should", "be", "paid|settled|transferred|processed|released"], PromiseToPay, 0.55),
     cue(&["expect", "~", "payment"], PromiseToPay, 0.5),
     cue(&["promise", "to"], PromiseToPay, 0.5),
@@ -350,6 +393,12 @@ const CUES: &[Cue] = &[
     cue(&["payment", "~", "was|went", "~", "sent|made|out|through|processed"], AlreadyPaid, 0.6),
     cue(&["sent", "~", "payment|funds|transfer|money|cheque|check"], AlreadyPaid, 0.6),
     cue(&["remittance"], AlreadyPaid, 0.45),
+    // "paid" on its own is a payment made, unless a future marker stands before it (then the
+    // matcher reads it as a promise: "will get this paid Friday").
+    cue(&["paid"], AlreadyPaid, 0.45),
+    cue(&["was|were|been|is", "mailed|posted|cut|issued|dispatched", "~", "on|to|last|yesterday"], AlreadyPaid, 0.5),
+    cue(&["mailed|posted", "on|to|last|yesterday"], AlreadyPaid, 0.45),
+    cue(&["in", "transit"], AlreadyPaid, 0.35),
     cue(&["proof", "of", "payment"], AlreadyPaid, 0.6),
     cue(&["payment", "confirmation|proof|receipt|reference"], AlreadyPaid, 0.5),
     cue(&["transaction", "id|reference|number"], AlreadyPaid, 0.4),
@@ -361,8 +410,8 @@ const CUES: &[Cue] = &[
     cue(&["debited|deducted"], AlreadyPaid, 0.45),
     cue(&["cleared", "our", "bank"], AlreadyPaid, 0.5),
     // Payment plan.
-    cue(&["payment", "plan|arrangement|schedule|terms"], PaymentPlanRequest, 0.75),
-    cue(&["instal*ment*"], PaymentPlanRequest, 0.8),
+    cue(&["payment", "plan|arrangement"], PaymentPlanRequest, 0.75),
+    cue(&["instal*"], PaymentPlanRequest, 0.8),
     cue(&["pay", "~", "in", "~", "parts|portions|tranches|chunks|stages"], PaymentPlanRequest, 0.75),
     cue(&["split", "~", "payment*|invoice|amount|balance|bill"], PaymentPlanRequest, 0.75),
     cue(&["partial", "payment*"], PaymentPlanRequest, 0.6),
@@ -375,7 +424,7 @@ const CUES: &[Cue] = &[
     cue(&["cash", "flow"], PaymentPlanRequest, 0.35),
     cue(&["defer*", "~", "payment"], PaymentPlanRequest, 0.55),
     // Disputes, by category.
-    dispute(&["dispute*"], Other, 0.75),
+    dispute(&["disput*"], Other, 0.75),
     dispute(&["contest*"], Other, 0.6),
     dispute(&["disagree*"], Other, 0.6),
     dispute(&["do", "not", "agree"], Other, 0.6),
@@ -394,7 +443,7 @@ const CUES: &[Cue] = &[
     dispute(&["price|prices|pricing|priced|rate|rates"], Pricing, 0.45),
     dispute(&["overcharg*|overbill*|overpric*"], Pricing, 0.75),
     dispute(&["agreed", "~", "price|rate|amount|fee|discount"], Pricing, 0.45),
-    dispute(&["quote|quoted|quotation|contract|contracted"], Pricing, 0.4),
+    dispute(&["quote|quoted|quotation"], Pricing, 0.4),
     dispute(&["discount"], Pricing, 0.5),
     dispute(&["too", "high|much|expensive"], Pricing, 0.5),
     dispute(&["higher", "than"], Pricing, 0.5),
@@ -403,7 +452,8 @@ const CUES: &[Cue] = &[
     dispute(&["fee|fees|surcharge|vat|tax"], Pricing, 0.25),
     dispute(&["quantity|quantities|qty"], Quantity, 0.6),
     dispute(&["more|fewer|less", "~", "than", "~", "ordered|received|delivered|used|agreed"], Quantity, 0.6),
-    dispute(&["only", "~", "ordered|received|delivered|used"], Quantity, 0.5),
+    dispute(&["only", "~", "ordered|received|delivered|used|arrived|shipped|needed"], Quantity, 0.5),
+    dispute(&["billed|charged|invoiced", "~", "for", "~", "but"], Quantity, 0.35),
     dispute(&["short", "shipped|delivered|shipment|delivery"], Quantity, 0.6),
     dispute(&["units|seats|licences|licenses|hours|pieces|pallets|boxes"], Quantity, 0.3),
     dispute(&["too", "many"], Quantity, 0.5),
@@ -475,8 +525,10 @@ const CUES: &[Cue] = &[
     cue(&["wrong", "person|contact|address"], ContactChange, 0.6),
     cue(&["please", "contact|email|write|direct|address|cc|copy"], ContactChange, 0.45),
     cue(&["contact", "~", "instead"], ContactChange, 0.6),
-    cue(&["send|direct|forward|address|route", "~", "invoices|reminders|correspondence|emails|statements|future|all|this|it|them", "~", "to"], ContactChange, 0.5),
+    cue(&["send|direct|forward|address|route", "~", "invoices|reminders|correspondence|emails|statements|future|all", "~", "to"], ContactChange, 0.5),
     cue(&["new", "contact|colleague|person|email"], ContactChange, 0.55),
+    cue(&["update", "~", "contact|contacts|email|recipient|recipients|distribution"], ContactChange, 0.6),
+    cue(&["moved", "to", "~", "team|department|role|position"], ContactChange, 0.45),
     cue(&["took|taken|taking", "over"], ContactChange, 0.55),
     cue(&["handles|handling|responsible", "~", "accounts|payables|payments|invoices|billing"], ContactChange, 0.5),
     cue(&["accounts", "payable|department|team"], ContactChange, 0.25),
@@ -491,6 +543,7 @@ const CUES: &[Cue] = &[
     cue(&["wondering|unclear|understand|confused"], Question, 0.4),
     // Unsubscribe.
     cue(&["unsubscribe*"], Unsubscribe, 0.9),
+    cue(&["stop"], Unsubscribe, 0.4),
     cue(&["stop", "~", "emailing|sending|contacting|writing|spamming|messaging|bothering|harassing|these|those"], Unsubscribe, 0.8),
     cue(&["remove", "~", "me|us|address|email", "~", "from"], Unsubscribe, 0.75),
     cue(&["remove", "me|us"], Unsubscribe, 0.6),

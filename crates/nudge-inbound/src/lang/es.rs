@@ -4,9 +4,11 @@ use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
 use nudge_core::dispute::DisputeCategory::{CreditNoteRequested, DuplicateBilling, Other, Pricing};
 
 use super::{cue, dispute, Anchor, Cue, Lang, Unit, WeekdayShift};
+use crate::intent::Intent;
 use crate::intent::Intent::{
     AlreadyPaid, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest, PromiseToPay, Unsubscribe,
 };
+use nudge_core::dispute::DisputeCategory;
 
 pub const ES: Lang = Lang {
     code: "es",
@@ -100,6 +102,7 @@ pub const ES: Lang = Lang {
         "hemos",
         "ayer",
     ],
+    spellings: &[],
     cues: CUES,
     pay_words: &[
         "pagar",
@@ -126,6 +129,104 @@ pub const ES: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &[
+            "reenviar|reenvíen|reenvíe|reenviarnos|reenviarme",
+            "~",
+            "factura*",
+        ],
+        Intent::InvoiceCopyRequest,
+        0.7,
+    ),
+    cue(
+        &["no", "la|lo|las|los", "encontramos|encuentro|tenemos|hemos"],
+        Intent::InvoiceCopyRequest,
+        0.45,
+    ),
+    cue(
+        &[
+            "reenviar|reenvíen|reenvíe|envíen|envíe|enviar",
+            "~",
+            "factura",
+            "~",
+            "nuevo|otra",
+        ],
+        Intent::InvoiceCopyRequest,
+        0.55,
+    ),
+    cue(
+        &["a", "partir", "de", "ahora|hoy"],
+        Intent::ContactChange,
+        0.45,
+    ),
+    cue(&["en", "adelante"], Intent::ContactChange, 0.45),
+    cue(
+        &[
+            "envíen|envíe|enviar|manden|dirijan",
+            "~",
+            "facturas|factura|recordatorios|correos",
+            "~",
+            "a",
+        ],
+        Intent::ContactChange,
+        0.55,
+    ),
+    cue(&["ya", "no", "trabaja"], Intent::ContactChange, 0.7),
+    cue(&["razón", "social"], Intent::BillingUpdate, 0.6),
+    cue(
+        &["dirección|domicilio", "fiscal|de"],
+        Intent::BillingUpdate,
+        0.55,
+    ),
+    cue(&["datos", "fiscales|de"], Intent::BillingUpdate, 0.5),
+    cue(&["cif|nif"], Intent::BillingUpdate, 0.5),
+    cue(&["han|ha", "cambiado"], Intent::BillingUpdate, 0.35),
+    cue(
+        &[
+            "dejen|deje|dejar",
+            "de",
+            "enviar*|mandar*|escribir*|contactar*",
+        ],
+        Intent::Unsubscribe,
+        0.8,
+    ),
+    cue(
+        &[
+            "acciones|medidas|acción",
+            "legal|legales|judicial|judiciales",
+        ],
+        Intent::LegalThreat,
+        0.8,
+    ),
+    dispute(
+        &["precio|precios|tarifa|oferta|presupuesto"],
+        DisputeCategory::Pricing,
+        0.45,
+    ),
+    dispute(
+        &["no", "coincide|corresponde"],
+        DisputeCategory::Other,
+        0.55,
+    ),
+    dispute(&["rectificativ*"], DisputeCategory::Other, 0.5),
+    dispute(&["mal", "estado"], DisputeCategory::Quality, 0.7),
+    dispute(
+        &["rot*|dañad*|defectuos*|estropead*"],
+        DisputeCategory::Quality,
+        0.55,
+    ),
+    dispute(
+        &[
+            "no",
+            "~",
+            "recibido|llegado",
+            "~",
+            "mercancía|pedido|envío|material|paquete",
+        ],
+        DisputeCategory::NotReceived,
+        0.7,
+    ),
+    dispute(&["cantidad*"], DisputeCategory::Quantity, 0.6),
     cue(
         &["pagaremos|abonaremos|transferiremos|liquidaremos"],
         PromiseToPay,

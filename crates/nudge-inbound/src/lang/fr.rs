@@ -4,9 +4,11 @@ use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
 use nudge_core::dispute::DisputeCategory::{CreditNoteRequested, DuplicateBilling, Other, Pricing};
 
 use super::{cue, dispute, Anchor, Cue, Lang, Unit, WeekdayShift};
+use crate::intent::Intent;
 use crate::intent::Intent::{
     AlreadyPaid, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest, PromiseToPay, Unsubscribe,
 };
+use nudge_core::dispute::DisputeCategory;
 
 pub const FR: Lang = Lang {
     code: "fr",
@@ -85,11 +87,12 @@ pub const FR: Lang = Lang {
     mid: &[&["mi"]],
     start_of: &[&["début"], &["debut"], &["début", "de"]],
     negations: &["ne", "pas", "jamais", "aucun", "aucune", "sans"],
-    conditions: &["tant", "jusqu'à", "sauf", "si", "dès", "lorsque"],
+    conditions: &["tant", "jusqu'", "sauf", "si", "dès", "lorsque", "lorsqu'"],
     future_markers: &["allons", "vais", "va", "sera", "seront"],
     past_markers: &[
         "payé", "payée", "réglé", "réglée", "viré", "était", "avons", "hier",
     ],
+    spellings: &[],
     cues: CUES,
     pay_words: &[
         "payer",
@@ -103,13 +106,94 @@ pub const FR: Lang = Lang {
         "réglé",
     ],
     return_words: &["retour", "reviendrai", "rentrerai", "rentre"],
-    until_words: &["jusqu'au", "jusqu'à", "au"],
+    until_words: &["jusqu'", "au"],
     po_words: &[&["bon", "de", "commande"], &["numéro", "de", "commande"]],
     invoice_words: &["facture", "factures"],
     number_words: &["n", "no", "numéro", "et"],
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &["en", "~", "plusieurs", "fois|versements|mensualités"],
+        Intent::PaymentPlanRequest,
+        0.75,
+    ),
+    cue(
+        &["mensualités|échelonnement"],
+        Intent::PaymentPlanRequest,
+        0.7,
+    ),
+    cue(
+        &["renvoyer|réexpédier|retransmettre", "~", "facture"],
+        Intent::InvoiceCopyRequest,
+        0.7,
+    ),
+    cue(&["désormais|dorénavant"], Intent::ContactChange, 0.45),
+    cue(&["à|a", "compter", "du|de"], Intent::ContactChange, 0.35),
+    cue(
+        &[
+            "adresser|envoyer|transmettre",
+            "~",
+            "factures|relances|courriers",
+            "~",
+            "à",
+        ],
+        Intent::ContactChange,
+        0.55,
+    ),
+    cue(
+        &[
+            "nouveau|nouvelle",
+            "service|contact|adresse|interlocuteur|interlocutrice",
+        ],
+        Intent::ContactChange,
+        0.5,
+    ),
+    cue(&["ne", "travaille", "plus"], Intent::ContactChange, 0.7),
+    cue(
+        &["adresse", "de", "facturation"],
+        Intent::BillingUpdate,
+        0.6,
+    ),
+    cue(&["numéro", "de", "tva"], Intent::BillingUpdate, 0.6),
+    cue(&["se", "désabonner"], Intent::Unsubscribe, 0.8),
+    cue(
+        &["ne", "plus", "~", "envoyer|recevoir|contacter"],
+        Intent::Unsubscribe,
+        0.6,
+    ),
+    cue(
+        &[
+            "action|actions|poursuites|procédure",
+            "judiciaire*|juridique*|légale*",
+        ],
+        Intent::LegalThreat,
+        0.8,
+    ),
+    dispute(
+        &["prix|tarif|devis|montant"],
+        DisputeCategory::Pricing,
+        0.45,
+    ),
+    dispute(&["correspond", "pas"], DisputeCategory::Other, 0.55),
+    dispute(&["rectificativ*"], DisputeCategory::Other, 0.5),
+    dispute(
+        &["endommagé*|défectueu*|cassé*|abîmé*"],
+        DisputeCategory::Quality,
+        0.7,
+    ),
+    dispute(
+        &[
+            "pas",
+            "~",
+            "reçu",
+            "~",
+            "marchandise*|livraison|colis|commande",
+        ],
+        DisputeCategory::NotReceived,
+        0.7,
+    ),
+    dispute(&["quantité*"], DisputeCategory::Quantity, 0.6),
     cue(
         &["paierons|réglerons|payerons|virerons"],
         PromiseToPay,

@@ -7,7 +7,8 @@
 //!
 //! Cue patterns are word sequences matched against the lower-cased words of one sentence
 //! (punctuation skipped). An element is a word, `pre*` (any word starting with `pre`), `a|b`
-//! (alternatives, each may use `*`) or `~` (zero to three arbitrary words).
+//! (alternatives, each may use `*`), `~` (zero to four arbitrary words) or `~~` (zero to eight,
+//! for verb-final languages: "wird bis zum 20.11. überwiesen").
 
 use chrono::Weekday;
 use nudge_core::dispute::DisputeCategory;
@@ -153,6 +154,8 @@ pub struct Lang {
     /// Words that put a payment in the past ("paid", "was", "bezahlt"), unless a future marker
     /// stands in the same sentence ("will be paid").
     pub past_markers: &'static [&'static str],
+    /// Common misspellings and chat shorthand, mapped to the word the cues are written in.
+    pub spellings: &'static [(&'static str, &'static str)],
     /// Intent cues.
     pub cues: &'static [Cue],
     /// Words after which a date is the day a payment will be made ("pay", "transfer").
@@ -182,8 +185,9 @@ pub fn match_at(pattern: &[&str], words: &[&str]) -> Option<usize> {
     let Some((first, rest)) = pattern.split_first() else {
         return Some(0);
     };
-    if *first == "~" {
-        for skip in 0..=3usize {
+    if *first == "~" || *first == "~~" {
+        let max = if *first == "~" { 4 } else { 8 };
+        for skip in 0..=max {
             if skip > words.len() {
                 break;
             }
@@ -222,7 +226,7 @@ mod tests {
         assert_eq!(
             match_at(
                 &["send", "~", "invoice"],
-                &["send", "a", "b", "c", "d", "invoice"]
+                &["send", "a", "b", "c", "d", "e", "invoice"]
             ),
             None
         );

@@ -4,9 +4,11 @@ use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
 use nudge_core::dispute::DisputeCategory::{CreditNoteRequested, Other, Pricing};
 
 use super::{cue, dispute, Anchor, Cue, Lang, Unit, WeekdayShift};
+use crate::intent::Intent;
 use crate::intent::Intent::{
     AlreadyPaid, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest, PromiseToPay,
 };
+use nudge_core::dispute::DisputeCategory;
 
 pub const SV: Lang = Lang {
     code: "sv",
@@ -73,6 +75,7 @@ pub const SV: Lang = Lang {
     conditions: &["förrän", "om", "när", "tills"],
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
+    spellings: &[],
     cues: CUES,
     pay_words: &[
         "betala",
@@ -95,6 +98,58 @@ pub const SV: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(&["dela", "upp"], Intent::PaymentPlanRequest, 0.75),
+    cue(&["per", "månad"], Intent::PaymentPlanRequest, 0.45),
+    cue(
+        &["skicka", "~", "faktura*", "~", "igen"],
+        Intent::InvoiceCopyRequest,
+        0.7,
+    ),
+    cue(&["i", "fortsättningen"], Intent::ContactChange, 0.45),
+    cue(&["numera|framöver"], Intent::ContactChange, 0.35),
+    cue(
+        &[
+            "skicka",
+            "~",
+            "fakturor|fakturorna|påminnelser|påminnelserna",
+            "~",
+            "till",
+        ],
+        Intent::ContactChange,
+        0.55,
+    ),
+    cue(&["slutat", "på|hos"], Intent::ContactChange, 0.7),
+    dispute(
+        &[
+            "inte",
+            "~",
+            "fått|mottagit|levererat|levererats",
+            "~",
+            "leverans*|varor*|godset|paketet|beställning*",
+        ],
+        DisputeCategory::NotReceived,
+        0.7,
+    ),
+    dispute(
+        &[
+            "leverans*|varor*|godset",
+            "~",
+            "inte",
+            "~",
+            "kommit|levererat*|anlänt",
+        ],
+        DisputeCategory::NotReceived,
+        0.7,
+    ),
+    dispute(&["skadad*|trasig*|defekt*"], DisputeCategory::Quality, 0.7),
+    dispute(&["kreditnota"], DisputeCategory::CreditNoteRequested, 0.7),
+    dispute(&["retur*"], DisputeCategory::CreditNoteRequested, 0.35),
+    cue(
+        &["avregistrera|avsluta", "~", "utskick|mejl"],
+        Intent::Unsubscribe,
+        0.7,
+    ),
+    cue(&["sluta", "skicka|mejla"], Intent::Unsubscribe, 0.8),
     cue(
         &["kommer|ska", "~", "betala|betalas|betalar"],
         PromiseToPay,

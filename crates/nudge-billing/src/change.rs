@@ -4,6 +4,20 @@
 //! order inside the account's Durable Object, in one D1 batch per event (all or nothing).
 //! Accounts, invoices, payments and credit notes are referenced by *source ids* namespaced with
 //! their source (`stripe:cus_…`, `erp:C-100`), so the worker can find or create Nudge's rows.
+//!
+//! Applying them (the worker's part), per accepted event, in one D1 batch:
+//! 1. Skip the event if its id (`stripe:evt_…` / `erp:<id>`) was seen: idempotency.
+//! 2. Resolve the account by `account_ref` (create it with [`Account::new`] when unknown; the
+//!    `UpsertAccount` name, else the ref, names it). Stripe disputes and refunds may have no
+//!    `account_ref`: find the payment recorded with the same `charge_ref`/`payment_intent_ref`.
+//! 3. Per variant: `UpsertAccount` → [`AccountUpsert::apply_to`] (skip when the stored stamp is
+//!    newer); `UpsertContact` → [`crate::merge_contact`]; `UpsertInvoice` →
+//!    [`crate::merge_invoice`], storing `max(stamps)`; `RecordPayment` with
+//!    `needs_cash_application` → [`crate::cashapp::match_payment`] over the account's open
+//!    invoices: apply when `auto_apply`, else queue as unapplied cash with the suggestions;
+//!    `adjusts_invoices` → add allocations/credits to the invoices yourself (ERP), otherwise the
+//!    source's invoice snapshots already carry them (Stripe).
+//! 4. Re-evaluate the account.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -307,5 +321,61 @@ mod opt_tz {
                 .map(Some)
                 .map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA timezone"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upsert_touches_only_what_the_source_says() {
+        let mut account = Account::new("acc_1", "Old name");
+        account.owner = Some("sales@us.example".into());
+        account.tags = vec!["vip".into()];
+        let upsert = AccountUpsert {
+            name: Some("Globex".into()),
+            timezone: Some(chrono_tz::Europe::Berlin),
+            oldest_first_allocation: Some(true),
+            ..AccountUpsert::default()
+        };
+        upsert.apply_to("erp:C-100", &mut account);
+        assert_eq!(account.erp_id.as_deref(), Some("C-100"));
+        assert_eq!(account.name, "Globex");
+        assert_eq!(account.owner.as_deref(), Some("sales@us.example"));
+        assert_eq!(
+            account.tags,
+            vec!["vip".to_string(), OLDEST_FIRST_TAG.to_string()]
+        );
+        // Source tags replace the source's set but keep the allocation instruction.
+        let retag = AccountUpsert {
+            tags: Some(vec!["enterprise".into()]),
+            ..AccountUpsert::default()
+        };
+        retag.apply_to("erp:C-100", &mut account);
+        assert_eq!(
+            account.tags,
+            vec!["enterprise".to_string(), OLDEST_FIRST_TAG.to_string()]
+        );
+        AccountUpsert {
+            oldest_first_allocation: Some(false),
+            ..AccountUpsert::default()
+        }
+        .apply_to("stripe:cus_1", &mut account);
+        assert_eq!(account.tags, vec!["enterprise".to_string()]);
+        assert_eq!(account.stripe_id.as_deref(), Some("cus_1"));
+    }
+
+    #[test]
+    fn changes_serialise_with_a_kind_tag() {
+        let change = LedgerChange::DeleteAccount {
+            account_ref: stripe_ref("cus_1"),
+            source_updated_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["kind"], "delete_account");
+        assert_eq!(json["account_ref"], "stripe:cus_1");
+        let back: LedgerChange = serde_json::from_value(json).unwrap();
+        assert_eq!(back, change);
     }
 }

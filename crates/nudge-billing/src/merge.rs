@@ -80,3 +80,103 @@ pub fn merge_contact(existing: Option<&Contact>, incoming: &Contact) -> Contact 
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use nudge_core::ledger::{ContactRole, ContactStatus};
+    use nudge_core::money::Currency;
+    use rust_decimal::Decimal;
+
+    fn inv(status: InvoiceStatus, url: Option<&str>) -> Invoice {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        Invoice {
+            id: "stripe:in_1".into(),
+            number: "A-1".into(),
+            issue_date: d,
+            due_date: d,
+            currency: Currency::EUR,
+            total: Decimal::new(100, 0),
+            paid: if status == InvoiceStatus::Paid {
+                Decimal::new(100, 0)
+            } else {
+                Decimal::ZERO
+            },
+            credited: Decimal::ZERO,
+            status,
+            paid_on: None,
+            po_number: None,
+            payment_url: url.map(str::to_string),
+            pdf_url: None,
+            auto_collection: false,
+            auto_collection_exhausted: false,
+        }
+    }
+
+    fn t(s: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 + s, 0).unwrap()
+    }
+
+    #[test]
+    fn older_open_snapshot_does_not_reopen_paid() {
+        let paid = inv(InvoiceStatus::Paid, None);
+        let open = inv(InvoiceStatus::Open, Some("https://pay"));
+        let m = merge_invoice(Some(&paid), Some(t(10)), &open, t(5));
+        assert_eq!(m.status, InvoiceStatus::Paid);
+        // The late snapshot still contributes the link the paid one lacked.
+        assert_eq!(m.payment_url.as_deref(), Some("https://pay"));
+    }
+
+    #[test]
+    fn same_second_goes_to_the_further_status() {
+        let paid = inv(InvoiceStatus::Paid, None);
+        let open = inv(InvoiceStatus::Open, None);
+        assert_eq!(
+            merge_invoice(Some(&paid), Some(t(0)), &open, t(0)).status,
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            merge_invoice(Some(&open), Some(t(0)), &paid, t(0)).status,
+            InvoiceStatus::Paid
+        );
+        // Unknown stored stamp (an import): the lifecycle decides.
+        assert_eq!(
+            merge_invoice(Some(&paid), None, &open, t(99)).status,
+            InvoiceStatus::Paid
+        );
+    }
+
+    #[test]
+    fn strictly_newer_snapshot_may_reopen() {
+        let paid = inv(InvoiceStatus::Paid, None);
+        let open = inv(InvoiceStatus::Open, None);
+        assert_eq!(
+            merge_invoice(Some(&paid), Some(t(0)), &open, t(1)).status,
+            InvoiceStatus::Open
+        );
+    }
+
+    #[test]
+    fn contact_keeps_nudges_reachability_and_preference() {
+        let stored = Contact {
+            email: "ap@x.example".into(),
+            name: Some("Old".into()),
+            role: ContactRole::Ap,
+            status: ContactStatus::Bounced,
+            preferred: true,
+        };
+        let incoming = Contact {
+            email: "ap@x.example".into(),
+            name: None,
+            role: ContactRole::Buyer,
+            status: ContactStatus::Active,
+            preferred: false,
+        };
+        let m = merge_contact(Some(&stored), &incoming);
+        assert_eq!(m.status, ContactStatus::Bounced);
+        assert!(m.preferred);
+        assert_eq!(m.role, ContactRole::Buyer);
+        assert_eq!(m.name.as_deref(), Some("Old"));
+    }
+}

@@ -529,6 +529,22 @@ fn cases() -> Vec<Case> {
             vec![("INV-2026-0410", "1200.00"), ("INV-2026-0413", "950.00")],
             true,
         ),
+        case(
+            "currency-marked amount is not a number",
+            Some("EUR 1500 transfer"),
+            "1500.00",
+            vec![i("INV-1500", "900.00"), i("INV-2026-0815", "1500.00")],
+            vec![("INV-2026-0815", "1500.00")],
+            true,
+        ),
+        case(
+            "three-digit serial alone is not enough",
+            Some("payment 100"),
+            "250.00",
+            vec![i("INV-100", "100.00"), i("INV-101", "400.00")],
+            vec![],
+            false,
+        ),
     ];
     // Cases needing other settings.
     let mut opt_in = case(

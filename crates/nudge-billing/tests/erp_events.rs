@@ -272,3 +272,22 @@ fn invoice_consistency_is_checked() {
         "{p:?}"
     );
 }
+
+#[test]
+fn a_paid_invoice_without_amounts_is_paid_in_full_on_the_event_day() {
+    let mut body = examples();
+    body[2]["invoice"]["status"] = json!("paid");
+    body[2]["invoice"]["amount_paid"] = json!(null);
+    body[2]["occurred_at"] = json!("2026-11-25T10:00:00Z");
+    let events = parse_batch(body.to_string().as_bytes()).unwrap();
+    match &changes(&events[2])[0] {
+        LedgerChange::UpsertInvoice { invoice, .. } => {
+            assert_eq!(invoice.paid, dec("4800.00"));
+            assert_eq!(
+                invoice.paid_on.map(|d| d.to_string()).as_deref(),
+                Some("2026-11-25")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -76,9 +76,21 @@ impl Remittance {
     /// Prepares `text`: drops amount and date tokens, then keeps digit groups and an alphanumeric
     /// copy.
     pub fn of(text: &str) -> Self {
-        let kept: Vec<&str> = text
-            .split_whitespace()
-            .filter(|token| !is_amount(token) && !is_date(token))
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let kept: Vec<&str> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, token)| {
+                // A bare number next to a currency ("EUR 1500", "1500 €") is an amount.
+                let near_currency = is_plain_number(token)
+                    && (i
+                        .checked_sub(1)
+                        .and_then(|p| tokens.get(p))
+                        .is_some_and(|t| is_currency(t))
+                        || tokens.get(i + 1).is_some_and(|t| is_currency(t)));
+                !is_amount(token) && !is_date(token) && !near_currency
+            })
+            .map(|(_, token)| *token)
             .collect();
         let mut groups = Vec::new();
         for token in &kept {
@@ -138,10 +150,9 @@ impl Remittance {
         let total_digits: usize = key.groups.iter().map(String::len).sum();
         // All groups, in order, adjacent. A one-group number must be long enough not to be noise.
         let contiguous = self.groups.windows(n).any(|w| w == key.groups.as_slice());
-        let first_significant = key
-            .groups
-            .first()
-            .is_some_and(|g| NumberKey::significant(g));
+        // A number that is one short digit group ("INV-100") is too easily an amount or a count
+        // in free text: it needs four digits, or to appear verbatim with its prefix.
+        let first_significant = key.groups.first().is_some_and(|g| g.len() >= 4);
         if contiguous && (n > 1 || first_significant) && total_digits >= 3 {
             return RefStrength::Full;
         }
@@ -162,6 +173,29 @@ impl Remittance {
     }
 }
 
+/// Currency codes and symbols that mark a neighbouring number as an amount.
+fn is_currency(token: &str) -> bool {
+    let t = token.trim_matches(|c: char| c.is_ascii_punctuation());
+    matches!(t, "€" | "$" | "£" | "¥" | "₹" | "CHF" | "Fr" | "kr")
+        || (t.len() == 3
+            && t.chars().all(|c| c.is_ascii_uppercase())
+            && nudge_core::money::Currency::parse(t).is_ok_and(|c| KNOWN_CODES.contains(&c.code())))
+}
+
+/// Common ISO 4217 codes (enough to recognise "EUR 1500"; an unknown code just stays text).
+const KNOWN_CODES: &[&str] = &[
+    "EUR", "USD", "GBP", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "AUD", "CAD",
+    "NZD", "SGD", "HKD", "CNY", "INR", "BRL", "MXN", "ZAR", "KWD", "BHD", "AED", "SAR", "TRY",
+];
+
+/// Digits only, possibly with a leading currency symbol (`1500`, `€1500`, `$1,200`).
+fn is_plain_number(token: &str) -> bool {
+    let t = trim_token(token);
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '\'')
+}
+
 fn trim_token(token: &str) -> &str {
     token.trim_matches(|c: char| !c.is_ascii_alphanumeric())
 }
@@ -169,6 +203,10 @@ fn trim_token(token: &str) -> &str {
 /// `4,800.00`, `4.800,00`, `1'234.50`, `€120.00`, `120,00`: digits with thousands separators
 /// ending in a decimal separator and exactly two (or three) digits.
 fn is_amount(token: &str) -> bool {
+    if token.starts_with(['€', '$', '£', '¥', '₹']) && token.chars().any(|c| c.is_ascii_digit())
+    {
+        return true;
+    }
     let t = trim_token(token);
     if t.is_empty()
         || !t
@@ -264,6 +302,13 @@ mod tests {
             RefStrength::None
         );
         assert_eq!(strength("4,800.00 for 5521", "INV-5521"), RefStrength::Full);
+        assert_eq!(strength("EUR 1500 transfer", "INV-1500"), RefStrength::None);
+        assert_eq!(strength("paid 1500 EUR", "INV-1500"), RefStrength::None);
+        assert_eq!(strength("€1500", "INV-1500"), RefStrength::None);
+        assert_eq!(strength("payment 100", "INV-100"), RefStrength::None);
+        assert_eq!(strength("INV-100", "INV-100"), RefStrength::Full);
+        assert_eq!(strength("ref INV100", "INV-100"), RefStrength::Full);
+        assert_eq!(strength("Invoice 1500", "INV-1500"), RefStrength::Full);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! From a validated ERP event to ledger changes.
 
+use nudge_core::ledger::InvoiceStatus;
+
 use super::model::{ErpEvent, ErpPayload};
 use crate::change::LedgerChange;
 
@@ -29,9 +31,15 @@ pub fn changes(event: &ErpEvent) -> Vec<LedgerChange> {
             account_ref,
             invoice,
         } => {
+            let mut invoice = invoice.clone();
+            if invoice.status == InvoiceStatus::Paid && invoice.paid_on.is_none() {
+                // The ERP did not say when: the day it reported the invoice paid is the best
+                // estimate (payment-behaviour scoring needs a day).
+                invoice.paid_on = Some(at.date_naive());
+            }
             vec![LedgerChange::UpsertInvoice {
                 account_ref: account_ref.clone(),
-                invoice: invoice.clone(),
+                invoice,
                 source_updated_at: at,
             }]
         }

@@ -317,7 +317,12 @@ pub(crate) fn invoice(f: &mut Fields<'_, '_>) -> Option<ErpPayload> {
             due_date,
             currency: currency?,
             total: total?,
-            paid: paid.unwrap_or(Decimal::ZERO),
+            // A paid invoice that does not say how much was paid was paid in full.
+            paid: paid.unwrap_or(if status == InvoiceStatus::Paid {
+                (total? - credited.unwrap_or(Decimal::ZERO)).max(Decimal::ZERO)
+            } else {
+                Decimal::ZERO
+            }),
             credited: credited.unwrap_or(Decimal::ZERO),
             status,
             // A paid invoice without its day: the snapshot's day is the best estimate we have.

@@ -263,6 +263,14 @@ fn split_glued(word: &str) -> Option<(Currency, &str)> {
 
 /// Words before a code that say it is not an invoice number.
 const NOT_INVOICE: &[&str] = &[
+    "claim",
+    "pro",
+    "centre",
+    "center",
+    "cost",
+    "devis",
+    "dn",
+    "ticket#",
     "quote",
     "quotation",
     "q",
@@ -392,7 +400,7 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
                 governed = 4;
                 blocked = 0;
             } else if NOT_INVOICE.contains(&w.as_str()) || is_po_word(&w) {
-                blocked = 1;
+                blocked = 2;
                 governed = 0;
             } else if !matches!(
                 w.as_str(),
@@ -406,11 +414,24 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
         };
         let prefix = letter_prefix(code).to_ascii_lowercase();
         let digits = digit_count(code);
-        let is_known = known.iter().any(|k| k.eq_ignore_ascii_case(code));
+        // Same numbering scheme as an invoice the thread names ("HL-10505" when the reminder
+        // was about "HL-10482").
+        let is_known = known.iter().any(|k| {
+            k.eq_ignore_ascii_case(code)
+                || (!prefix.is_empty()
+                    && letter_prefix(k).eq_ignore_ascii_case(&prefix)
+                    && k.as_bytes().get(prefix.len()) == code.as_bytes().get(prefix.len())
+                    && digits >= 3)
+        });
         let accept = if is_known {
             true
-        } else if blocked > 0 || prefix == "po" || prefix == "q" {
+        } else if blocked == 2 || prefix == "po" || prefix == "q" {
             false
+        } else if blocked == 1 {
+            // One word after a non-invoice keyword ("devis signé (D-2026-114"): only codes that
+            // look like invoices by their own prefix.
+            let upper = letter_prefix(code).bytes().all(|b| b.is_ascii_uppercase());
+            upper && digits >= 3 && INVOICE_PREFIXES.contains(&prefix.as_str())
         } else if prefix.is_empty() {
             // Bare numbers need a keyword or a '#', and must not be dates or years.
             (governed > 0 || hashed) && digits >= 3 && !looks_like_date(code) && !is_year(code)
@@ -418,7 +439,14 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
             false
         } else {
             let upper = letter_prefix(code).bytes().all(|b| b.is_ascii_uppercase());
-            digits >= 3 && (governed > 0 || (upper && INVOICE_PREFIXES.contains(&prefix.as_str())))
+            // "HL-10505": an upper-case prefix, a hyphen and a long number reads as a document
+            // number; the words before it (quote, PO, claim, ticket) have had their say above.
+            let document_shape =
+                upper && digits >= 4 && code.as_bytes().get(prefix.len()) == Some(&b'-');
+            digits >= 3
+                && (governed > 0
+                    || (upper && INVOICE_PREFIXES.contains(&prefix.as_str()))
+                    || document_shape)
         };
         if accept && !out.iter().any(|o| o.eq_ignore_ascii_case(code)) {
             out.push(code.to_string());
@@ -497,6 +525,7 @@ pub fn find_po_number(text: &str) -> Option<String> {
                 after_for = true;
                 continue;
             }
+            after_for = false;
             let filler = matches!(
                 nw.as_str(),
                 "order"

@@ -122,6 +122,11 @@ pub fn understand_text(
             .filter(|t| t.kind != Kind::Symbol)
             .map(|t| t.text)
             .collect();
+        if is_boilerplate(&words) {
+            continue;
+        }
+        let past = about_the_past(&words);
+        let asks = sentence.iter().any(|t| t.is_sym('?'));
         let conditional = words
             .iter()
             .any(|w| ALL.iter().any(|l| l.conditions.contains(w)));
@@ -138,6 +143,9 @@ pub fn understand_text(
                     if intent == Intent::AlreadyPaid && future {
                         // "will be transferred": a promise, not a payment made.
                         intent = Intent::PromiseToPay;
+                    } else if intent == Intent::PromiseToPay && past {
+                        // "went out in our payment run yesterday": a payment made.
+                        intent = Intent::AlreadyPaid;
                     }
                     if negated {
                         // "We will not pay until the price is corrected": a refusal tied to a
@@ -154,7 +162,10 @@ pub fn understand_text(
                         weight *= 0.5;
                     }
                     if intent == Intent::PromiseToPay {
-                        if conditional {
+                        if asks {
+                            // "Can we pay by card?" asks; it promises nothing.
+                            weight *= 0.3;
+                        } else if conditional {
                             weight *= 0.35;
                             // Paying only once something is fixed hints at a dispute.
                             evidence[idx(Intent::Dispute)].add(0.3);
@@ -256,9 +267,40 @@ pub fn understand_text(
     {
         intents.retain(|s| s.intent != Intent::Question || s.confidence >= 0.7);
     }
-    intents.sort_by(|a, b| {
-        (b.confidence + b.intent.precedence()).total_cmp(&(a.confidence + a.intent.precedence()))
-    });
+    let category = dispute_category(&categories);
+    let has = |i: Intent| intents.iter().any(|s| s.intent == i);
+    let has_new_contact = !new_contacts.is_empty();
+    let strong: Vec<Intent> = intents
+        .iter()
+        .filter(|s| s.confidence >= 0.6 && !matches!(s.intent, Intent::Question | Intent::Other))
+        .map(|s| s.intent)
+        .collect();
+    let lead = strong.iter().min_by_key(|i| first_seen[idx(**i)]).copied();
+    let duplicate_paid = has(Intent::Dispute)
+        && has(Intent::AlreadyPaid)
+        && category == DisputeCategory::DuplicateBilling;
+    let rank = |s: &ScoredIntent| -> f32 {
+        let mut score = s.confidence + s.intent.precedence();
+        // Customers lead with their main point: of two strong intents, the first one said
+        // wins ("INV-1 will be paid tomorrow. INV-2 is wrong …" is a promise first).
+        if strong.len() > 1 && Some(s.intent) == lead && !strong.contains(&Intent::LegalThreat) {
+            score += 0.1;
+        }
+        // "We paid the original; this one is a duplicate": the payment backs the dispute.
+        if duplicate_paid && s.intent == Intent::Dispute {
+            score += 0.15;
+        }
+        // "Take me off this list and write to our director instead": a handover, not an
+        // opt-out of the account's dunning.
+        if has_new_contact
+            && s.intent == Intent::Unsubscribe
+            && strong.contains(&Intent::ContactChange)
+        {
+            score -= 0.3;
+        }
+        score
+    };
+    intents.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
     if intents.is_empty() {
         intents.push(ScoredIntent {
             intent: Intent::Other,
@@ -285,7 +327,7 @@ pub fn understand_text(
     let dispute = intents
         .iter()
         .any(|s| s.intent == Intent::Dispute)
-        .then(|| dispute_category(&categories));
+        .then_some(category);
 
     Understanding {
         intents,
@@ -341,22 +383,55 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
     if cue_has_negation {
         return false;
     }
-    let from = start.saturating_sub(2);
+    // "no" negates only what follows it closely ("no payment will be made"); "not", "never"
+    // reach further ("could not sign off the payment run"), though not across "but".
     let to = (start + len).min(words.len());
-    words
-        .get(from..to)
-        .unwrap_or(&[])
+    let reach = if matches!(cue.intent, Intent::PromiseToPay | Intent::AlreadyPaid) {
+        4
+    } else {
+        2
+    };
+    let from = start.saturating_sub(reach);
+    let window = words.get(from..to).unwrap_or(&[]);
+    let cut = window
         .iter()
-        .any(|w| is_negation(w))
+        .rposition(|w| matches!(*w, "but" | "aber" | "mais" | "pero" | "men"))
+        .map_or(0, |p| p + 1);
+    window
+        .iter()
+        .enumerate()
+        .skip(cut)
+        .any(|(k, w)| is_negation(w) && (*w != "no" || from + k + 2 >= start))
 }
 
+/// A future marker ("will", "going", "wird") within three words before the cue, or "be" right
+/// before it ("to be paid").
 fn preceded_by_future(words: &[&str], start: usize) -> bool {
     let from = start.saturating_sub(3);
-    words
-        .get(from..=start.min(words.len().saturating_sub(1)))
-        .unwrap_or(&[])
+    let window = words.get(from..start).unwrap_or(&[]);
+    window
         .iter()
-        .any(|w| ALL.iter().any(|l| l.future_markers.contains(w)))
+        .any(|w| *w != "be" && ALL.iter().any(|l| l.future_markers.contains(w)))
+        || (start > 0 && words.get(start - 1) == Some(&"be"))
+}
+
+/// A disclaimer or footer sentence.
+fn is_boilerplate(words: &[&str]) -> bool {
+    ALL.iter().any(|l| {
+        l.boilerplate
+            .iter()
+            .any(|p| (0..words.len()).any(|s| match_at(p, &words[s..]).is_some()))
+    })
+}
+
+/// A sentence about the past: a past marker ("yesterday", "was", "paid") and no future marker.
+fn about_the_past(words: &[&str]) -> bool {
+    let has = |list: fn(&crate::lang::Lang) -> &'static [&'static str]| {
+        words
+            .iter()
+            .any(|w| ALL.iter().any(|l| list(l).contains(w)))
+    };
+    has(|l| l.past_markers) && !has(|l| l.future_markers)
 }
 
 fn speaks_of_paying(words: &[&str]) -> bool {

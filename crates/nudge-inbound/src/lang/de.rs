@@ -170,6 +170,14 @@ pub const DE: Lang = Lang {
         "hatten",
         "gestern",
     ],
+    boilerplate: &[
+        &["vertraulich*"],
+        &["irrtümlich"],
+        &["sitz", "der", "gesellschaft"],
+        &["geschäftsführer"],
+        &["handelsregister"],
+        &["amtsgericht"],
+    ],
     spellings: &[],
     cues: CUES,
     pay_words: &[

@@ -102,6 +102,7 @@ pub const ES: Lang = Lang {
         "hemos",
         "ayer",
     ],
+    boilerplate: &[&["confidencial"], &["destinatario"]],
     spellings: &[],
     cues: CUES,
     pay_words: &[

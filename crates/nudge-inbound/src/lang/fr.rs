@@ -92,6 +92,7 @@ pub const FR: Lang = Lang {
     past_markers: &[
         "payé", "payée", "réglé", "réglée", "viré", "était", "avons", "hier",
     ],
+    boilerplate: &[&["confidentiel*"], &["destinataire*"]],
     spellings: &[],
     cues: CUES,
     pay_words: &[

@@ -154,6 +154,9 @@ pub struct Lang {
     /// Words that put a payment in the past ("paid", "was", "bezahlt"), unless a future marker
     /// stands in the same sentence ("will be paid").
     pub past_markers: &'static [&'static str],
+    /// Words that mark a sentence as mail boilerplate (legal disclaimers, "sent from my
+    /// phone"): such sentences are not read for intents.
+    pub boilerplate: &'static [&'static [&'static str]],
     /// Common misspellings and chat shorthand, mapped to the word the cues are written in.
     pub spellings: &'static [(&'static str, &'static str)],
     /// Intent cues.

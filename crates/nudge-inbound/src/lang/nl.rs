@@ -54,6 +54,7 @@ pub const NL: Lang = Lang {
     conditions: &["totdat", "zodra", "als"],
     future_markers: &["zullen", "zal"],
     past_markers: &["betaald", "overgemaakt", "was", "hebben", "gisteren"],
+    boilerplate: &[&["vertrouwelijk"]],
     spellings: &[],
     cues: CUES,
     pay_words: &["betalen", "betaling", "overmaken", "betaald", "overgemaakt"],

@@ -75,6 +75,7 @@ pub const SV: Lang = Lang {
     conditions: &["förrän", "om", "när", "tills"],
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
+    boilerplate: &[&["konfidentiell*"]],
     spellings: &[],
     cues: CUES,
     pay_words: &[

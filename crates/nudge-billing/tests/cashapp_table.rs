@@ -755,3 +755,39 @@ fn overpayment_leaves_the_remainder_unapplied() {
     assert!(r.auto_apply);
     assert_eq!(r.unapplied, dec("200.00"));
 }
+
+#[test]
+fn huge_ledgers_stay_bounded() {
+    // 5,000 open invoices, a reference to one and an overpayment: the remainder search must not
+    // walk (or recurse through) the whole ledger.
+    let list: Vec<Inv> = (0..5000)
+        .map(|k| {
+            let number: &'static str = Box::leak(format!("H-{:06}", 100_000 + k).into_boxed_str());
+            let amount: &'static str =
+                Box::leak(format!("{}.{:02}", 100 + k % 977, k % 89).into_boxed_str());
+            i(number, amount)
+        })
+        .collect();
+    let invs = invoices(&list);
+    let payment = Payment {
+        id: "p".into(),
+        account_id: "a".into(),
+        amount: invs[4321].total + dec("0.01"),
+        currency: Currency::EUR,
+        received_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        reference: Some("H-104321".into()),
+        allocations: vec![],
+    };
+    let started = std::time::Instant::now();
+    let r = match_payment(
+        &payment,
+        &invs,
+        &MatchOptions {
+            max_subset_invoices: 100_000,
+            ..MatchOptions::default()
+        },
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(r.allocations[0].invoice_id, "erp:H-104321");
+    assert_eq!(r.unapplied, dec("0.01"));
+}

@@ -23,6 +23,10 @@ pub use subset::{find_subsets, SubsetSearch};
 
 use crate::change::OLDEST_FIRST_TAG;
 
+/// Hard ceiling on the invoices a combination search considers, whatever the options say: the
+/// search recurses once per invoice and must stay shallow on a Worker's small stack.
+pub const MAX_SEARCH_INVOICES: usize = 64;
+
 /// Knobs of the matcher.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatchOptions {
@@ -510,8 +514,7 @@ impl<'a> Matcher<'a> {
 
     /// Several invoices summing exactly to the amount.
     fn by_combination(&self) -> Option<MatchResult> {
-        let limit = self.opts.max_subset_invoices;
-        let pool: Vec<&Candidate<'_>> = self.candidates.iter().take(limit).collect();
+        let pool: Vec<&Candidate<'_>> = self.candidates.iter().collect();
         let search = self.search(&pool, self.amount, 2);
         let sets: Vec<Vec<&Candidate<'_>>> = search
             .solutions
@@ -560,7 +563,12 @@ impl<'a> Matcher<'a> {
     }
 
     /// Subsets of `pool` summing exactly to `target` (at most three are reported).
+    /// Only the first [`MatchOptions::max_subset_invoices`] of `pool` (never more than
+    /// [`MAX_SEARCH_INVOICES`]) are searched, so recursion depth and time stay bounded whatever
+    /// the ledger; returned indices refer to `pool`.
     fn search(&self, pool: &[&Candidate<'_>], target: Decimal, min_size: usize) -> SubsetSearch {
+        let cap = self.opts.max_subset_invoices.min(MAX_SEARCH_INVOICES);
+        let pool = pool.get(..cap).unwrap_or(pool);
         let scale = pool
             .iter()
             .map(|c| c.open.scale())

@@ -76,6 +76,16 @@ impl BusinessCalendar {
 
     /// The first business day on or after `date`.
     pub fn on_or_after(&self, date: NaiveDate) -> NaiveDate {
+        if self.holidays.is_empty() {
+            // Fast path: weekday arithmetic only, one date addition.
+            let wd = date.weekday().num_days_from_monday();
+            let skip = (0..7u32)
+                .find(|k| self.mask & (1 << ((wd + k) % 7)) != 0)
+                .unwrap_or(0);
+            return date
+                .checked_add_days(Days::new(u64::from(skip)))
+                .unwrap_or(date);
+        }
         let mut d = date;
         // A year of closed days is impossible with at least one working weekday and a finite
         // holiday list shorter than that; the bound only guards against the end of the calendar.
@@ -102,6 +112,20 @@ impl BusinessCalendar {
     /// `date` moved forward by `n` business days: the `n`-th business day after it (for `n = 0`,
     /// `date` itself). A two-day grace from Friday ends on Tuesday.
     pub fn add_business_days(&self, date: NaiveDate, n: u32) -> NaiveDate {
+        if self.holidays.is_empty() {
+            // Fast path: count calendar days on the weekday mask, then add them once.
+            let mut wd = date.weekday().num_days_from_monday();
+            let mut days: u64 = 0;
+            let mut left = n;
+            while left > 0 {
+                days += 1;
+                wd = (wd + 1) % 7;
+                if self.mask & (1 << wd) != 0 {
+                    left -= 1;
+                }
+            }
+            return date.checked_add_days(Days::new(days)).unwrap_or(date);
+        }
         let mut d = date;
         for _ in 0..n {
             d = self.after(d);
@@ -186,6 +210,31 @@ mod tests {
             cal.business_days_between(d(2026, 12, 1), d(2026, 11, 27)),
             0
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_day_by_day_stepping() {
+        let plain = BusinessCalendar::default();
+        let far = d(2100, 1, 1);
+        // Same weekdays, with a holiday that never matters: forces the slow path.
+        let slow = BusinessCalendar::new(&plain.weekdays(), [far]).unwrap();
+        let odd = BusinessCalendar::new(&[Weekday::Sun, Weekday::Wed], []).unwrap();
+        let odd_slow = BusinessCalendar::new(&[Weekday::Sun, Weekday::Wed], [far]).unwrap();
+        for offset in 0..21 {
+            let start = d(2026, 11, 1) + chrono::Days::new(offset);
+            for n in 0..12 {
+                assert_eq!(
+                    plain.add_business_days(start, n),
+                    slow.add_business_days(start, n)
+                );
+                assert_eq!(
+                    odd.add_business_days(start, n),
+                    odd_slow.add_business_days(start, n)
+                );
+            }
+            assert_eq!(plain.on_or_after(start), slow.on_or_after(start));
+            assert_eq!(odd.on_or_after(start), odd_slow.on_or_after(start));
+        }
     }
 
     #[test]

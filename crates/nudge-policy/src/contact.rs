@@ -1,6 +1,8 @@
 //! Who to write to: reminders go to accounts payable, scope disputes to the buyer, a stuck
 //! approval to the approver. Bounced and opted-out contacts are never chosen.
 
+use std::borrow::Cow;
+
 use nudge_core::ledger::{Contact, ContactRole};
 use serde::{Deserialize, Serialize};
 
@@ -60,15 +62,15 @@ pub fn choose_contact(contacts: &[Contact], purpose: ContactPurpose) -> Option<C
 
 /// Other reachable contacts of the same role as `to`, to copy in (AP teams share a mailbox
 /// rota). Never includes `to` itself, never duplicates.
-pub fn cc_for(contacts: &[Contact], to: &Contact) -> Vec<String> {
-    let mut cc: Vec<String> = Vec::new();
+pub fn cc_for<'a>(contacts: &'a [Contact], to: &Contact) -> Vec<Cow<'a, str>> {
+    let mut cc: Vec<Cow<'a, str>> = Vec::new();
     for c in contacts {
         if c.role == to.role
             && c.reachable()
             && !c.email.eq_ignore_ascii_case(&to.email)
             && !cc.iter().any(|e| e.eq_ignore_ascii_case(&c.email))
         {
-            cc.push(c.email.clone());
+            cc.push(Cow::Borrowed(c.email.as_str()));
         }
     }
     cc
@@ -107,7 +109,7 @@ mod tests {
             (ch.contact.email.as_str(), ch.fallback),
             ("ap3@x.test", false)
         );
-        assert_eq!(cc_for(&cs, ch.contact), vec!["ap1@x.test".to_string()]);
+        assert_eq!(cc_for(&cs, ch.contact), vec!["ap1@x.test"]);
         let ch = choose_contact(&cs, ContactPurpose::ScopeDispute).unwrap();
         assert_eq!(ch.contact.email, "buyer@x.test");
     }

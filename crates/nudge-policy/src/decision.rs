@@ -1,4 +1,9 @@
 //! What `evaluate` decides, and why.
+//!
+//! Addresses and invoice ids in a decision borrow from the snapshot (`Cow`), so evaluating an
+//! account allocates almost nothing; [`Decision::into_owned`] detaches a decision from it.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use nudge_core::money::Currency;
@@ -11,9 +16,9 @@ use crate::stage::{Stage, Tone};
 
 /// The outcome of one evaluation of one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Decision {
+pub struct Decision<'a> {
     /// What to do now (at most one thing).
-    pub action: Action,
+    pub action: Action<'a>,
     /// The stage the account's state calls for now (before cadence, caps and windows).
     pub stage: Stage,
     /// Every rule that shaped the decision, in the order applied.
@@ -31,24 +36,24 @@ pub struct Decision {
 /// The one thing to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Action {
+pub enum Action<'a> {
     None,
-    Send(Send),
+    Send(Send<'a>),
     Task(Task),
-    Approval(ProposedAction),
+    Approval(ProposedAction<'a>),
 }
 
 /// Send one reminder email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Send {
+pub struct Send<'a> {
     pub stage: Stage,
     pub tone: Tone,
     /// The contact's email address.
-    pub to: String,
-    pub cc: Vec<String>,
+    pub to: Cow<'a, str>,
+    pub cc: Vec<Cow<'a, str>>,
     /// The invoices the email is about (the overdue, undisputed, unpromised ones; or the one
     /// upcoming invoice of a courtesy notice).
-    pub invoice_ids: Vec<String>,
+    pub invoice_ids: Vec<Cow<'a, str>>,
     /// Deterministic id of this step; record it before sending, never send a recorded one.
     pub step_key: String,
     /// Late-payment charges to quote, when the policy enables them at this stage.
@@ -79,10 +84,10 @@ pub enum TaskKind {
 
 /// A final escalation that needs a human's approval; never carried out directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProposedAction {
+pub struct ProposedAction<'a> {
     pub kind: ProposedActionKind,
     pub step_key: String,
-    pub invoice_ids: Vec<String>,
+    pub invoice_ids: Vec<Cow<'a, str>>,
     pub assignee: Option<String>,
     pub summary: String,
 }
@@ -133,4 +138,43 @@ pub struct Metrics {
     pub broken_promises: u32,
     pub disputed_invoices: u32,
     pub promised_invoices: u32,
+}
+
+fn owned(v: Vec<Cow<'_, str>>) -> Vec<Cow<'static, str>> {
+    v.into_iter().map(|c| Cow::Owned(c.into_owned())).collect()
+}
+
+impl Decision<'_> {
+    /// The same decision, owning all its strings (to keep it beyond the snapshot).
+    pub fn into_owned(self) -> Decision<'static> {
+        let action = match self.action {
+            Action::None => Action::None,
+            Action::Task(t) => Action::Task(t),
+            Action::Send(s) => Action::Send(Send {
+                stage: s.stage,
+                tone: s.tone,
+                to: Cow::Owned(s.to.into_owned()),
+                cc: owned(s.cc),
+                invoice_ids: owned(s.invoice_ids),
+                step_key: s.step_key,
+                late_charges: s.late_charges,
+            }),
+            Action::Approval(a) => Action::Approval(ProposedAction {
+                kind: a.kind,
+                step_key: a.step_key,
+                invoice_ids: owned(a.invoice_ids),
+                assignee: a.assignee,
+                summary: a.summary,
+            }),
+        };
+        Decision {
+            action,
+            stage: self.stage,
+            reasons: self.reasons,
+            next_evaluation_at: self.next_evaluation_at,
+            promise_updates: self.promise_updates,
+            paused_stage: self.paused_stage,
+            metrics: self.metrics,
+        }
+    }
 }

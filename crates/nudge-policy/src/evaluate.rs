@@ -9,6 +9,8 @@
 //! picture; then the gates: dunning switch, cadence gap, one step at a time, cap (owner task),
 //! human review (approval), touches per stage, out-of-office, a reachable contact, send window.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use nudge_core::promise::{Promise, PromiseStatus};
 use nudge_core::promise_assessment::assess_promise_with;
@@ -24,17 +26,21 @@ use crate::snapshot::AccountSnapshot;
 use crate::stage::{Stage, Tone};
 use crate::stage_rules::{next_stage, target_stage};
 use crate::state::TouchKind;
-use crate::window::{to_utc, LocalNow};
+use crate::window::LocalNow;
 
 /// Decides what to do about one account at `now`. Deterministic; explains itself in `reasons`.
-pub fn evaluate(snapshot: &AccountSnapshot, policy: &Policy, now: DateTime<Utc>) -> Decision {
+pub fn evaluate<'a>(
+    snapshot: &'a AccountSnapshot,
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> Decision<'a> {
     Evaluation::new(snapshot, policy, now).run()
 }
 
 /// The working state of one evaluation.
-struct Evaluation<'a> {
+struct Evaluation<'a, 'p> {
     s: &'a AccountSnapshot,
-    policy: &'a Policy,
+    policy: &'p Policy,
     ln: LocalNow,
     today: NaiveDate,
     reasons: Vec<Reason>,
@@ -55,8 +61,8 @@ struct Episode {
     owner_task: Stage,
 }
 
-impl<'a> Evaluation<'a> {
-    fn new(s: &'a AccountSnapshot, policy: &'a Policy, now: DateTime<Utc>) -> Self {
+impl<'a, 'p> Evaluation<'a, 'p> {
+    fn new(s: &'a AccountSnapshot, policy: &'p Policy, now: DateTime<Utc>) -> Self {
         let ln = LocalNow::new(now, s.account.timezone);
         Evaluation {
             s,
@@ -86,7 +92,7 @@ impl<'a> Evaluation<'a> {
 
     /// Asks to be woken when local day `d` begins.
     fn wake_on(&mut self, d: NaiveDate) {
-        let t = to_utc(self.ln.tz, d.and_time(chrono::NaiveTime::MIN));
+        let t = self.ln.utc_of(d.and_time(chrono::NaiveTime::MIN));
         self.wake_at(t);
     }
 
@@ -103,7 +109,7 @@ impl<'a> Evaluation<'a> {
         })
     }
 
-    fn run(mut self) -> Decision {
+    fn run(mut self) -> Decision<'a> {
         let s = self.s;
         let policy = self.policy;
         let cal = &policy.calendar;
@@ -248,7 +254,7 @@ impl<'a> Evaluation<'a> {
     }
 
     /// What an active promise covers, or `None` when its amount falls short of what it names.
-    fn cover_of<'p>(&self, p: &'p Promise, pic: &Picture) -> Option<PromiseCover<'p>> {
+    fn cover_of<'q>(&self, p: &'q Promise, pic: &Picture) -> Option<PromiseCover<'q>> {
         if p.invoice_ids.is_empty() {
             let single = match pic.metrics.exposure.as_slice() {
                 [only] => Some(only.currency),
@@ -348,7 +354,7 @@ impl<'a> Evaluation<'a> {
         target: Stage,
         chronic: bool,
         episode: &Episode,
-    ) -> Action {
+    ) -> Action<'a> {
         let s = self.s;
         let policy = self.policy;
         let cal = &policy.calendar;
@@ -478,17 +484,16 @@ impl<'a> Evaluation<'a> {
             let id = pic
                 .courtesy
                 .and_then(|(i, _)| s.invoices.get(i))
-                .map(|inv| inv.id.clone())
-                .unwrap_or_default();
+                .map_or("", |inv| inv.id.as_str());
             let key = format!("courtesy:{id}");
-            (vec![id], key, Vec::new())
+            (vec![Cow::Borrowed(id)], key, Vec::new())
         } else {
             let lc = &policy.late_charges;
             let mut ids = Vec::with_capacity(pic.metrics.overdue_invoices as usize);
             let mut charges = Vec::new();
             for inv in &s.invoices {
                 if let Class::Overdue(days) = classify(inv, s, policy, self.today, covers) {
-                    ids.push(inv.id.clone());
+                    ids.push(Cow::Borrowed(inv.id.as_str()));
                     if lc.enabled && stage >= lc.from_stage {
                         charges.push(late_charge(inv, days, lc));
                     }
@@ -504,7 +509,7 @@ impl<'a> Evaluation<'a> {
         Action::Send(Send {
             stage,
             tone,
-            to: choice.contact.email.clone(),
+            to: Cow::Borrowed(choice.contact.email.as_str()),
             cc: cc_for(&s.contacts, choice.contact),
             invoice_ids,
             step_key,
@@ -534,7 +539,7 @@ impl<'a> Evaluation<'a> {
         tone
     }
 
-    fn overdue_ids(&self, covers: &[PromiseCover<'_>]) -> Vec<String> {
+    fn overdue_ids(&self, covers: &[PromiseCover<'_>]) -> Vec<Cow<'a, str>> {
         self.s
             .invoices
             .iter()
@@ -544,7 +549,7 @@ impl<'a> Evaluation<'a> {
                     Class::Overdue(_)
                 )
             })
-            .map(|inv| inv.id.clone())
+            .map(|inv| Cow::Borrowed(inv.id.as_str()))
             .collect()
     }
 
@@ -577,11 +582,11 @@ impl<'a> Evaluation<'a> {
 
     fn finish(
         mut self,
-        action: Action,
+        action: Action<'a>,
         stage: Stage,
         paused_stage: Option<Stage>,
         pic: Picture,
-    ) -> Decision {
+    ) -> Decision<'a> {
         let now = self.ln.now;
         let policy = self.policy;
         if !matches!(action, Action::None) {

@@ -45,7 +45,25 @@ pub(crate) enum Class {
     Overdue(i64),
 }
 
+/// `inv.open_amount()` with a fast path for the common untouched invoice: decimal subtraction
+/// is the most expensive thing `evaluate` does per invoice.
+#[inline]
+pub(crate) fn open_of(inv: &Invoice) -> Decimal {
+    if inv.status != InvoiceStatus::Open {
+        Decimal::ZERO
+    } else if inv.paid.is_zero() && inv.credited.is_zero() {
+        if inv.total.is_sign_negative() {
+            Decimal::ZERO
+        } else {
+            inv.total
+        }
+    } else {
+        inv.open_amount()
+    }
+}
+
 /// Classifies `inv` on `today`.
+#[inline]
 pub(crate) fn classify(
     inv: &Invoice,
     s: &AccountSnapshot,
@@ -53,10 +71,23 @@ pub(crate) fn classify(
     today: NaiveDate,
     covers: &[PromiseCover<'_>],
 ) -> Class {
-    if inv.status != InvoiceStatus::Open || inv.open_amount() <= Decimal::ZERO {
+    classify_open(inv, open_of(inv), s, policy, today, covers)
+}
+
+/// [`classify`] with the open amount already known.
+#[inline]
+fn classify_open(
+    inv: &Invoice,
+    open: Decimal,
+    s: &AccountSnapshot,
+    policy: &Policy,
+    today: NaiveDate,
+    covers: &[PromiseCover<'_>],
+) -> Class {
+    if !is_positive(open) {
         return Class::Closed;
     }
-    let days = inv.days_past_due(today);
+    let days = (today - inv.due_date).num_days();
     if !s.disputes.is_empty() {
         match dispute_effect(
             &inv.id,
@@ -73,7 +104,8 @@ pub(crate) fn classify(
     if days <= 0 {
         return Class::NotDue(-days);
     }
-    if !inv.is_overdue(today) {
+    // Same rule as `Invoice::is_overdue`: automatic collection must have given up first.
+    if inv.auto_collection && !inv.auto_collection_exhausted {
         return Class::AutoPending;
     }
     if covers.iter().any(|c| c.covers(inv)) {
@@ -140,11 +172,15 @@ pub(crate) fn picture(
                 }
             }
         }
-        let class = classify(inv, s, policy, today, covers);
+        if inv.status != InvoiceStatus::Open {
+            continue;
+        }
+        let open = open_of(inv);
+        let class = classify_open(inv, open, s, policy, today, covers);
         let counted = !matches!(class, Class::Closed | Class::Disputed);
         if counted {
             if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                e.open += inv.open_amount();
+                e.open += open;
             }
         }
         match class {
@@ -156,17 +192,17 @@ pub(crate) fn picture(
             }
             Class::AutoPending => p.auto_pending += 1,
             Class::NotDue(days_until) => {
-                let large = policy
-                    .courtesy
-                    .min_amount
-                    .get(&inv.currency)
-                    .is_some_and(|min| inv.total >= *min);
+                // Cheap tests first: most invoices are not due within the courtesy window.
                 if policy.courtesy.enabled
-                    && large
-                    && !inv.auto_collection
                     && days_until <= i64::from(policy.courtesy.days_before_due)
-                    && !courtesy_sent(s, &inv.id)
+                    && !inv.auto_collection
                     && p.courtesy.is_none_or(|(_, d)| days_until < d)
+                    && policy
+                        .courtesy
+                        .min_amount
+                        .get(&inv.currency)
+                        .is_some_and(|min| inv.total >= *min)
+                    && !courtesy_sent(s, &inv.id)
                 {
                     p.courtesy = Some((i, days_until));
                 }
@@ -188,11 +224,11 @@ pub(crate) fn picture(
                     p.episode_start
                         .map_or(inv.due_date, |d| d.min(inv.due_date)),
                 );
-                if inv.paid > Decimal::ZERO {
+                if is_positive(inv.paid) {
                     p.partially_paid_overdue += 1;
                 }
                 if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                    e.overdue += inv.open_amount();
+                    e.overdue += open;
                 }
             }
         }
@@ -202,12 +238,38 @@ pub(crate) fn picture(
     }
     let mut share = Decimal::ZERO;
     for e in &p.metrics.exposure {
-        if e.open > Decimal::ZERO {
-            share = share.max(e.overdue * Decimal::ONE_HUNDRED / e.open);
+        share = share.max(share_percent(e.overdue, e.open));
+    }
+    p.metrics.overdue_share_percent = share;
+    p
+}
+
+/// `part` as a percentage of `whole`, rounded down to 0.1, in 0–100. Integer arithmetic on the
+/// mantissas when both amounts share a scale (always, within one currency's ledger); decimal
+/// division otherwise.
+pub(crate) fn share_percent(part: Decimal, whole: Decimal) -> Decimal {
+    if !is_positive(whole) || !is_positive(part) {
+        return Decimal::ZERO;
+    }
+    if part >= whole {
+        return Decimal::ONE_HUNDRED;
+    }
+    if part.scale() == whole.scale() {
+        let (p, w) = (part.mantissa(), whole.mantissa());
+        if let (Ok(p), Ok(w)) = (u64::try_from(p), u64::try_from(w)) {
+            if let (Some(scaled), true) = (p.checked_mul(1000), w > 0) {
+                return Decimal::new(i64::try_from(scaled / w).unwrap_or(1000), 1);
+            }
         }
     }
-    p.metrics.overdue_share_percent = share.round_dp(1);
-    p
+    (part * Decimal::ONE_HUNDRED / whole)
+        .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::ToZero)
+}
+
+/// Strictly positive, without a full decimal comparison.
+#[inline]
+pub(crate) fn is_positive(d: Decimal) -> bool {
+    !d.is_zero() && d.is_sign_positive()
 }
 
 /// True when the courtesy notice for invoice `id` was already recorded.
@@ -216,4 +278,24 @@ pub(crate) fn courtesy_sent(s: &AccountSnapshot, id: &str) -> bool {
         .touches
         .iter()
         .any(|t| t.step_key.strip_prefix("courtesy:") == Some(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn share_is_rounded_down_to_a_tenth_and_bounded() {
+        assert_eq!(share_percent(d("1.00"), d("3.00")), d("33.3"));
+        assert_eq!(share_percent(d("2.00"), d("3.00")), d("66.6"));
+        assert_eq!(share_percent(d("2"), d("3.000")), d("66.6"));
+        assert_eq!(share_percent(d("5.00"), d("3.00")), d("100"));
+        assert_eq!(share_percent(d("0"), d("3.00")), d("0"));
+        assert_eq!(share_percent(d("1"), d("0")), d("0"));
+        assert_eq!(share_percent(d("-1"), d("10")), d("0"));
+    }
 }

@@ -2,6 +2,8 @@
 //! payment behaviour (chronic late payers earlier, reliable payers with little overdue gentler),
 //! raised by broad exposure, and never below the stage a broken promise paused at.
 
+use rust_decimal::prelude::ToPrimitive;
+
 use crate::overrides::PolicyOverrides;
 use crate::picture::Picture;
 use crate::policy::Policy;
@@ -95,7 +97,7 @@ pub(crate) fn target_stage(
     }
     reasons.push(Reason::with_figure(
         ReasonCode::OverdueShare,
-        share.round().try_into().unwrap_or(0i64),
+        share.to_i64().unwrap_or(0),
     ));
     // A broken promise resumes at least where it paused.
     if let Some(floor) = broken_floor.filter(|f| *f > target && *f != Stage::Courtesy) {

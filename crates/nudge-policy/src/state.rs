@@ -57,7 +57,7 @@ impl EscalationState {
     /// Records the touch `decision` asks for (before carrying it out) and the pause it reports.
     /// Returns false, changing nothing, when the decision has no action or its step was already
     /// recorded — the caller must then not act.
-    pub fn record(&mut self, decision: &Decision, at: DateTime<Utc>) -> bool {
+    pub fn record(&mut self, decision: &Decision<'_>, at: DateTime<Utc>) -> bool {
         self.paused_stage = decision.paused_stage;
         let (stage, step_key, kind) = match &decision.action {
             Action::None => return false,

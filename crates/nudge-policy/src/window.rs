@@ -53,7 +53,18 @@ impl LocalNow {
                 d = cal.after(today);
             }
         }
-        to_utc(self.tz, d.and_time(window.start)).max(self.now)
+        self.utc_of(d.and_time(window.start)).max(self.now)
+    }
+
+    /// A local time to UTC, trying the offset in force at `now` first (right unless a DST
+    /// change lies in between, which the round trip detects).
+    pub fn utc_of(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        let offset = self.local - self.now.naive_utc();
+        let guess = (local - offset).and_utc();
+        if guess.with_timezone(&self.tz).naive_local() == local {
+            return guess;
+        }
+        to_utc(self.tz, local)
     }
 }
 
@@ -103,6 +114,17 @@ mod tests {
             l.opening_on_or_after(l.today(), &w, &cal),
             utc("2026-11-30T15:00:00Z")
         );
+    }
+
+    #[test]
+    fn offset_shortcut_agrees_across_dst_changes() {
+        let l = LocalNow::new(utc("2026-03-20T12:00:00Z"), chrono_tz::Europe::Berlin);
+        for day in 20..31 {
+            let local = NaiveDate::from_ymd_opt(2026, 3, day)
+                .unwrap()
+                .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+            assert_eq!(l.utc_of(local), to_utc(chrono_tz::Europe::Berlin, local));
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use nudge_core::dispute::DisputeStatus;
 use nudge_core::ledger::{ContactRole, ContactStatus, Invoice, InvoiceStatus};
 use nudge_core::money::Currency;
 use nudge_core::promise::PromiseStatus;
-use nudge_policy::{evaluate, AccountSnapshot, Action, Decision, Policy, Stage, TouchKind};
+use nudge_policy::{AccountSnapshot, Action, Decision, Policy, Stage, TouchKind};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -134,8 +134,8 @@ proptest! {
     #[test]
     fn evaluate_is_deterministic(s in arb_snapshot(), now in arb_now()) {
         let p = Policy::default();
-        let a = evaluate(&s, &p, now);
-        let b = evaluate(&s.clone(), &p, now);
+        let a = eval(&s, &p, now);
+        let b = eval(&s.clone(), &p, now);
         prop_assert_eq!(&a, &b);
         prop_assert!(a.next_evaluation_at > now);
         let json = serde_json::to_string(&a).unwrap();
@@ -147,7 +147,7 @@ proptest! {
     fn never_a_send_when_everything_is_disputed(mut s in arb_snapshot(), now in arb_now()) {
         let ids: Vec<&str> = s.invoices.iter().map(|i| i.id.as_str()).collect();
         s.disputes = vec![dispute(&ids, DisputeStatus::Open)];
-        let d = evaluate(&s, &Policy::default(), now);
+        let d = eval(&s, &Policy::default(), now);
         prop_assert!(!is_send(&d), "{:?}", d);
     }
 
@@ -158,7 +158,7 @@ proptest! {
         p.made_at = now - Duration::hours(1);
         s.promises = vec![p];
         let today = local_day(&s, now);
-        let d = evaluate(&s, &Policy::default(), now);
+        let d = eval(&s, &Policy::default(), now);
         if s.invoices.iter().any(|i| i.is_overdue(today)) {
             prop_assert!(!is_send(&d), "{:?}", d);
         }
@@ -168,7 +168,7 @@ proptest! {
     #[test]
     fn never_two_touches_within_the_cadence_gap(s in arb_snapshot(), now in arb_now()) {
         let p = Policy::default();
-        let d = evaluate(&s, &p, now);
+        let d = eval(&s, &p, now);
         if let Some(last) = s.state.touches.iter().map(|t| t.at).max() {
             let allowed = p.calendar.add_business_days(local_day(&s, last), gap_for(&s, &p));
             if local_day(&s, now) < allowed {
@@ -179,7 +179,7 @@ proptest! {
         // until the gap has passed.
         let mut after = s.clone();
         if after.state.record(&d, now) {
-            let again = evaluate(&after, &p, now + Duration::hours(1));
+            let again = eval(&after, &p, now + Duration::hours(1));
             prop_assert_eq!(&again.action, &Action::None);
         }
     }
@@ -190,7 +190,7 @@ proptest! {
     fn strategic_accounts_never_exceed_their_cap(mut s in arb_snapshot(), now in arb_now()) {
         s.account.strategic = true;
         let p = Policy::default();
-        let d = evaluate(&s, &p, now);
+        let d = eval(&s, &p, now);
         match &d.action {
             Action::Send(snd) => prop_assert!(snd.stage <= p.strategic.cap),
             Action::Approval(_) => prop_assert!(false, "approval proposed for a strategic account"),
@@ -201,7 +201,7 @@ proptest! {
     /// Bounced and opted-out contacts are never written to.
     #[test]
     fn never_writes_to_unreachable_contacts(s in arb_snapshot(), now in arb_now()) {
-        let d = evaluate(&s, &Policy::default(), now);
+        let d = eval(&s, &Policy::default(), now);
         if let Action::Send(snd) = &d.action {
             for addr in std::iter::once(&snd.to).chain(snd.cc.iter()) {
                 let c = s.contacts.iter().find(|c| &c.email == addr).unwrap();
@@ -225,7 +225,7 @@ proptest! {
         let mut t = now();
         let mut approval_or_task = false;
         for step in 0..120 {
-            let d = evaluate(&s, &p, t);
+            let d = eval(&s, &p, t);
             prop_assert!(d.next_evaluation_at > t);
             if s.state.record(&d, t) {
                 let touches = &s.state.touches;
@@ -268,7 +268,7 @@ fn generated_accounts_cover_every_kind_of_action() {
     for _ in 0..2000 {
         let s = arb_snapshot().new_tree(&mut runner).unwrap().current();
         let now = arb_now().new_tree(&mut runner).unwrap().current();
-        match evaluate(&s, &Policy::default(), now).action {
+        match eval(&s, &Policy::default(), now).action {
             Action::Send(_) => sends += 1,
             Action::Task(_) => tasks += 1,
             Action::Approval(_) => approvals += 1,

@@ -7,11 +7,11 @@ use nudge_core::dispute::DisputeStatus;
 use nudge_core::ledger::{ContactRole, ContactStatus};
 use nudge_core::promise::PromiseStatus;
 use nudge_policy::{
-    evaluate, Action, Decision, Policy, PolicyOverrides, ProposedActionKind, ReasonCode, Send,
-    Stage, StageDays, TaskKind, Tone, TouchKind,
+    Action, Decision, Policy, PolicyOverrides, ProposedActionKind, ReasonCode, Send, Stage,
+    StageDays, TaskKind, Tone, TouchKind,
 };
 
-fn send(d: &Decision) -> &Send {
+fn send<'d>(d: &'d Decision<'_>) -> &'d Send<'d> {
     match &d.action {
         Action::Send(s) => s,
         other => panic!("expected a send, got {other:?} ({:?})", codes(d)),
@@ -28,7 +28,7 @@ fn has(d: &Decision, c: ReasonCode) -> bool {
 
 #[test]
 fn nothing_overdue_means_nothing_to_do() {
-    let d = evaluate(
+    let d = eval(
         &snapshot(vec![inv("a", days_ahead(10), "100")]),
         &Policy::default(),
         now(),
@@ -42,10 +42,10 @@ fn nothing_overdue_means_nothing_to_do() {
 #[test]
 fn friendly_reminder_a_few_days_after_due_to_ap() {
     let p = Policy::default();
-    let d = evaluate(&snapshot(vec![inv("a", days_ago(2), "100")]), &p, now());
+    let d = eval(&snapshot(vec![inv("a", days_ago(2), "100")]), &p, now());
     assert_eq!((d.stage, &d.action), (Stage::None, &Action::None));
     assert!(has(&d, ReasonCode::BelowFirstStep));
-    let d = evaluate(
+    let d = eval(
         &snapshot(vec![
             inv("a", days_ago(5), "100"),
             inv("b", days_ahead(5), "50"),
@@ -55,10 +55,10 @@ fn friendly_reminder_a_few_days_after_due_to_ap() {
     );
     let s = send(&d);
     assert_eq!(
-        (s.stage, s.tone, s.to.as_str()),
+        (s.stage, s.tone, &*s.to),
         (Stage::Friendly, Tone::Friendly, "ap@acme.test")
     );
-    assert_eq!(s.invoice_ids, vec!["a".to_string()]);
+    assert_eq!(s.invoice_ids, vec!["a"]);
     assert_eq!(s.step_key, "friendly:1");
     assert!(s.late_charges.is_empty());
     // Next look: after the cadence gap (5 business days) at the window opening, Berlin time.
@@ -69,7 +69,7 @@ fn friendly_reminder_a_few_days_after_due_to_ap() {
 fn stages_are_never_skipped_and_review_needs_approval() {
     let p = Policy::default();
     let mut s = snapshot(vec![inv("a", days_ago(50), "1000")]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.stage, Stage::Review);
     assert_eq!(send(&d).stage, Stage::Friendly);
     assert!(has(&d, ReasonCode::OneStepAtATime));
@@ -78,16 +78,16 @@ fn stages_are_never_skipped_and_review_needs_approval() {
         email_days_ago(30, Stage::Friendly, "friendly:1"),
         email_days_ago(20, Stage::Firm, "firm:2"),
     ];
-    assert_eq!(send(&evaluate(&s, &p, now())).stage, Stage::Final);
+    assert_eq!(send(&eval(&s, &p, now())).stage, Stage::Final);
 
     s.state
         .touches
         .push(email_days_ago(10, Stage::Final, "final:3"));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     match &d.action {
         Action::Approval(a) => {
             assert_eq!(a.step_key, "review:4");
-            assert_eq!(a.invoice_ids, vec!["a".to_string()]);
+            assert_eq!(a.invoice_ids, vec!["a"]);
             // Last invoice issued 80 days ago: still trading.
             assert_eq!(a.kind, ProposedActionKind::CreditHold);
         }
@@ -99,7 +99,7 @@ fn stages_are_never_skipped_and_review_needs_approval() {
         TouchKind::Approval,
         "review:4",
     ));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::AwaitingApproval));
 }
@@ -114,16 +114,13 @@ fn review_proposes_agency_for_dormant_accounts_and_legal_above_threshold() {
         other => panic!("{other:?}"),
     };
     assert_eq!(
-        kind(&evaluate(&s, &p, now())),
+        kind(&eval(&s, &p, now())),
         ProposedActionKind::AgencyReferral
     );
     p.review
         .legal_notice_min
         .insert(nudge_core::money::Currency::EUR, dec("500"));
-    assert_eq!(
-        kind(&evaluate(&s, &p, now())),
-        ProposedActionKind::LegalNotice
-    );
+    assert_eq!(kind(&eval(&s, &p, now())), ProposedActionKind::LegalNotice);
 }
 
 #[test]
@@ -135,13 +132,13 @@ fn paying_down_de_escalates() {
         inv("new", days_ago(5), "100"),
     ]);
     s.state.touches = vec![email_days_ago(14, Stage::Firm, "firm:1")];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.stage, Stage::Friendly);
     assert_eq!(send(&d).stage, Stage::Friendly);
     // Same episode: stage follows the state downward too.
     let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
     s.state.touches = vec![email_days_ago(10, Stage::Final, "final:1")];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(send(&d).stage, Stage::Firm);
     assert!(has(&d, ReasonCode::DeEscalated));
 }
@@ -154,12 +151,12 @@ fn disputed_invoices_drop_out_and_fully_disputed_accounts_are_left_alone() {
         inv("b", days_ago(10), "100"),
     ]);
     s.disputes = vec![dispute(&["a", "b"], DisputeStatus::Open)];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::AllOverdueDisputed));
     s.disputes = vec![dispute(&["a"], DisputeStatus::Open)];
-    let d = evaluate(&s, &p, now());
-    assert_eq!(send(&d).invoice_ids, vec!["b".to_string()]);
+    let d = eval(&s, &p, now());
+    assert_eq!(send(&d).invoice_ids, vec!["b"]);
     assert_eq!(d.metrics.disputed_invoices, 1);
     assert_eq!(d.metrics.oldest_days_overdue, 10);
 }
@@ -171,13 +168,13 @@ fn rejected_dispute_waits_a_fresh_grace_period() {
     let mut dsp = dispute(&["a"], DisputeStatus::ResolvedRejected);
     dsp.resolved_at = Some(now() - chrono::Duration::days(1)); // Sunday → grace ends Friday 12-04
     s.disputes = vec![dsp.clone()];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::DisputeRejectedGrace));
     assert_eq!(d.next_evaluation_at, now() + chrono::Duration::hours(24));
     dsp.resolved_at = Some(now() - chrono::Duration::days(10));
     s.disputes = vec![dsp];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!((d.stage, send(&d).stage), (Stage::Firm, Stage::Friendly));
 }
 
@@ -187,11 +184,11 @@ fn auto_collected_invoices_wait_for_the_billing_system() {
     let mut i = inv("a", days_ago(10), "100");
     i.auto_collection = true;
     let mut s = snapshot(vec![i]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::AutoCollectionPending));
     s.invoices[0].auto_collection_exhausted = true;
-    assert_eq!(send(&evaluate(&s, &p, now())).stage, Stage::Friendly);
+    assert_eq!(send(&eval(&s, &p, now())).stage, Stage::Friendly);
 }
 
 #[test]
@@ -203,7 +200,7 @@ fn active_promise_pauses_and_a_broken_one_resumes_at_the_paused_stage() {
         email_days_ago(7, Stage::Firm, "firm:2"),
     ];
     s.promises = vec![promise(days_ahead(4), None, &[])]; // Friday; grace 2 → Tuesday 12-08
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::AllOverduePromised));
     assert_eq!(d.paused_stage, Some(Stage::Firm));
@@ -211,7 +208,7 @@ fn active_promise_pauses_and_a_broken_one_resumes_at_the_paused_stage() {
 
     // A partial promise does not pause.
     s.promises = vec![promise(days_ahead(4), Some("400"), &[])];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::PromisePartial));
     assert!(matches!(d.action, Action::Send(_) | Action::None));
     assert!(!has(&d, ReasonCode::AllOverduePromised));
@@ -222,7 +219,7 @@ fn active_promise_pauses_and_a_broken_one_resumes_at_the_paused_stage() {
     pr.paused_at_stage = Some(Stage::Final.as_u8());
     s.promises = vec![pr];
     s.state.paused_stage = Some(Stage::Final);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(
         d.promise_updates,
         vec![("prm_1".to_string(), PromiseStatus::Broken)]
@@ -247,7 +244,7 @@ fn promise_kept_is_reported() {
         reference: None,
         allocations: vec![],
     }];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(
         d.promise_updates,
         vec![("prm_1".to_string(), PromiseStatus::Kept)]
@@ -265,11 +262,11 @@ fn cadence_gap_holds_every_touch_and_says_when() {
         TouchKind::Email,
         "friendly:1",
     )];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::CadenceGap));
     assert_eq!(d.next_evaluation_at, utc("2026-12-02T08:00:00Z"));
-    let d = evaluate(&s, &p, utc("2026-12-02T08:00:00Z"));
+    let d = eval(&s, &p, utc("2026-12-02T08:00:00Z"));
     assert_eq!(send(&d).stage, Stage::Firm);
     assert_eq!(send(&d).step_key, "firm:2");
 }
@@ -279,17 +276,17 @@ fn outside_the_send_window_says_when_it_opens() {
     let p = Policy::default();
     let s = snapshot(vec![inv("a", days_ago(5), "100")]);
     // Saturday 2026-11-28 12:00 UTC → Monday 09:00 Berlin.
-    let d = evaluate(&s, &p, utc("2026-11-28T12:00:00Z"));
+    let d = eval(&s, &p, utc("2026-11-28T12:00:00Z"));
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::OutsideSendWindow));
     assert_eq!(d.next_evaluation_at, utc("2026-11-30T08:00:00Z"));
     // Monday 07:30 UTC is 08:30 in Berlin: opens 30 minutes later.
-    let d = evaluate(&s, &p, utc("2026-11-30T07:30:00Z"));
+    let d = eval(&s, &p, utc("2026-11-30T07:30:00Z"));
     assert_eq!(d.next_evaluation_at, utc("2026-11-30T08:00:00Z"));
     // Same UTC time in New York is 02:30: opens at 14:00 UTC.
     let mut ny = s.clone();
     ny.account.timezone = chrono_tz::America::New_York;
-    let d = evaluate(&ny, &p, utc("2026-11-30T07:30:00Z"));
+    let d = eval(&ny, &p, utc("2026-11-30T07:30:00Z"));
     assert_eq!(d.next_evaluation_at, utc("2026-11-30T14:00:00Z"));
 }
 
@@ -298,12 +295,12 @@ fn out_of_office_waits_for_the_return() {
     let p = Policy::default();
     let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
     s.state.out_of_office_until = Some(days_ahead(3)); // Thursday → back Friday 09:00
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::OutOfOffice));
     assert_eq!(d.next_evaluation_at, utc("2026-12-04T08:00:00Z"));
     s.state.out_of_office_until = Some(days_ago(1));
-    assert!(matches!(evaluate(&s, &p, now()).action, Action::Send(_)));
+    assert!(matches!(eval(&s, &p, now()).action, Action::Send(_)));
 }
 
 #[test]
@@ -314,7 +311,7 @@ fn no_reachable_contact_becomes_a_find_contact_task() {
         contact("ap@acme.test", ContactRole::Ap, ContactStatus::Bounced),
         contact("b@acme.test", ContactRole::Buyer, ContactStatus::OptedOut),
     ];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     match &d.action {
         Action::Task(t) => {
             assert_eq!(t.kind, TaskKind::FindContact);
@@ -329,7 +326,7 @@ fn no_reachable_contact_becomes_a_find_contact_task() {
         ContactRole::Owner,
         ContactStatus::Active,
     ));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(send(&d).to, "boss@acme.test");
     assert!(has(&d, ReasonCode::FallbackContact));
 }
@@ -343,7 +340,7 @@ fn strategic_accounts_are_capped_and_the_owner_gets_a_task() {
         email_days_ago(40, Stage::Friendly, "friendly:1"),
         email_days_ago(20, Stage::Firm, "firm:2"),
     ];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.stage, Stage::Final);
     match &d.action {
         Action::Task(t) => {
@@ -358,7 +355,7 @@ fn strategic_accounts_are_capped_and_the_owner_gets_a_task() {
         TouchKind::Task,
         "owner_review:final:3",
     ));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     let snd = send(&d);
     assert_eq!((snd.stage, snd.tone), (Stage::Firm, Tone::Friendly)); // capped, softer
     assert!(has(&d, ReasonCode::StageCapped));
@@ -366,7 +363,7 @@ fn strategic_accounts_are_capped_and_the_owner_gets_a_task() {
     s.state
         .touches
         .push(email_days_ago(7, Stage::Firm, "firm:4"));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::CadenceGap));
 }
 
@@ -380,7 +377,7 @@ fn chronic_late_payers_are_contacted_earlier_and_more_directly() {
     invoices.push(inv("a", days_ago(10), "100"));
     let mut s = snapshot(invoices);
     s.state.touches = vec![email_days_ago(7, Stage::Friendly, "friendly:1")];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::ChronicLatePayer));
     assert_eq!(d.stage, Stage::Firm); // 10 + 7 days ≥ 15
     let snd = send(&d);
@@ -398,7 +395,7 @@ fn a_small_overdue_amount_from_a_good_payer_stays_gentle() {
     invoices.push(inv("big", days_ahead(20), "5000"));
     let mut s = snapshot(invoices);
     s.state.touches = vec![email_days_ago(20, Stage::Friendly, "friendly:1")];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::GoodPayerSmallAmount));
     assert_eq!(d.stage, Stage::Friendly);
     assert_eq!(send(&d).stage, Stage::Friendly);
@@ -412,7 +409,7 @@ fn many_overdue_invoices_raise_the_stage() {
         inv("b", days_ago(10), "100"),
         inv("c", days_ago(5), "100"),
     ]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::ManyOverdueInvoices));
     assert_eq!(d.stage, Stage::Final);
 }
@@ -424,15 +421,15 @@ fn courtesy_notice_before_a_large_invoice_is_due_once() {
         inv("big", days_ahead(2), "8000"),
         inv("small", days_ahead(1), "100"),
     ]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     let snd = send(&d);
     assert_eq!(
         (snd.stage, snd.step_key.as_str()),
         (Stage::Courtesy, "courtesy:big")
     );
-    assert_eq!(snd.invoice_ids, vec!["big".to_string()]);
+    assert_eq!(snd.invoice_ids, vec!["big"]);
     s.state.touches = vec![email_days_ago(7, Stage::Courtesy, "courtesy:big")];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert_eq!(d.stage, Stage::None);
 }
@@ -447,7 +444,7 @@ fn late_charges_are_simple_interest_plus_fixed_compensation_from_final() {
         email_days_ago(30, Stage::Friendly, "friendly:1"),
         email_days_ago(20, Stage::Firm, "firm:2"),
     ];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     let snd = send(&d);
     assert_eq!(snd.stage, Stage::Final);
     let c = &snd.late_charges[0];
@@ -458,10 +455,10 @@ fn late_charges_are_simple_interest_plus_fixed_compensation_from_final() {
     );
     // Charges never compound: a partly paid invoice is charged on what is still open only.
     s.invoices[0].paid = dec("500");
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(send(&d).late_charges[0].interest, dec("5.48"));
     // Off by default.
-    assert!(send(&evaluate(&s, &Policy::default(), now()))
+    assert!(send(&eval(&s, &Policy::default(), now()))
         .late_charges
         .is_empty());
 }
@@ -474,12 +471,12 @@ fn overrides_switch_off_cap_retime_and_soften() {
         dunning_off: true,
         ..Default::default()
     });
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::DunningDisabled));
     s.account.dunning_enabled = false;
     s.overrides = None;
-    assert!(has(&evaluate(&s, &p, now()), ReasonCode::DunningDisabled));
+    assert!(has(&eval(&s, &p, now()), ReasonCode::DunningDisabled));
     s.account.dunning_enabled = true;
 
     s.overrides = Some(PolicyOverrides {
@@ -489,7 +486,7 @@ fn overrides_switch_off_cap_retime_and_soften() {
         }],
         ..Default::default()
     });
-    assert_eq!(evaluate(&s, &p, now()).stage, Stage::None);
+    assert_eq!(eval(&s, &p, now()).stage, Stage::None);
 
     let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);
     s.state.touches = vec![email_days_ago(10, Stage::Friendly, "friendly:1")];
@@ -498,7 +495,7 @@ fn overrides_switch_off_cap_retime_and_soften() {
         tone: Some(Tone::Gentle),
         ..Default::default()
     });
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert!(matches!(&d.action, Action::Task(t) if t.kind == TaskKind::OwnerReview));
     s.state.touches.push(touch(
         now() - chrono::Duration::days(8),
@@ -506,7 +503,7 @@ fn overrides_switch_off_cap_retime_and_soften() {
         TouchKind::Task,
         "owner_review:firm:2",
     ));
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(
         (send(&d).stage, send(&d).tone),
         (Stage::Friendly, Tone::Gentle)
@@ -522,7 +519,7 @@ fn touches_per_stage_are_limited() {
         email_days_ago(9, Stage::Friendly, "friendly:1"),
         email_days_ago(8, Stage::Friendly, "friendly:2"),
     ];
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.action, Action::None);
     assert!(has(&d, ReasonCode::StageTouchesExhausted));
 }
@@ -537,7 +534,7 @@ fn multi_currency_exposure_is_kept_apart() {
         usd,
         inv("e2", days_ahead(30), "100"),
     ]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     assert_eq!(d.metrics.exposure.len(), 2);
     let eur = d
         .metrics
@@ -553,7 +550,7 @@ fn multi_currency_exposure_is_kept_apart() {
 fn decisions_serialise_as_snake_case_json_and_record_once() {
     let p = Policy::default();
     let mut s = snapshot(vec![inv("a", days_ago(5), "100")]);
-    let d = evaluate(&s, &p, now());
+    let d = eval(&s, &p, now());
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["action"]["type"], "send");
     assert_eq!(json["action"]["stage"], "friendly");
@@ -571,7 +568,7 @@ fn decisions_serialise_as_snake_case_json_and_record_once() {
         "the same step is never recorded twice"
     );
     assert_eq!(s.state.sequence, 1);
-    let again = evaluate(&s, &p, now());
+    let again = eval(&s, &p, now());
     assert_eq!(again.action, Action::None);
     let state_json = serde_json::to_string(&s.state).unwrap();
     assert_eq!(

@@ -141,3 +141,12 @@ pub fn promise(date: NaiveDate, amount: Option<&str>, ids: &[&str]) -> Promise {
         paused_at_stage: None,
     }
 }
+
+/// `evaluate`, detached from the snapshot (so the test can go on mutating it).
+pub fn eval(
+    s: &AccountSnapshot,
+    p: &nudge_policy::Policy,
+    now: DateTime<Utc>,
+) -> nudge_policy::Decision<'static> {
+    nudge_policy::evaluate(s, p, now).into_owned()
+}

@@ -26,7 +26,8 @@ if [ "$have_bindgen" != "$want_bindgen" ]; then
   cargo install wasm-bindgen-cli --version "=$want_bindgen" --force
 fi
 
-have_worker_build=$(worker-build --version 2>/dev/null | awk '{print $2}' || true)
+# `worker-build --version` prints the bare version (e.g. `0.8.7`).
+have_worker_build=$(worker-build --version 2>/dev/null | awk '{print $NF}' || true)
 if [ "$have_worker_build" != "$want_worker" ]; then
   log "installing worker-build $want_worker (was: ${have_worker_build:-none})"
   cargo install worker-build --version "=$want_worker" --locked --force

@@ -1,9 +1,32 @@
-//! The adapter's only source of "now": the runtime's clock. The domain takes `now` as an argument.
+//! The adapter's only source of "now". The domain takes `now` as an argument.
+//!
+//! With `TEST_CLOCKS` on (never in production) a simulated time set by `POST /api/sweep` with
+//! `as_of` (or `POST /api/clock`) replaces the wall clock everywhere except webhook signature
+//! checks, so that a 90-day timeline can be played end to end.
 
 use chrono::{DateTime, Utc};
+use worker::D1Database;
 
-/// The current time from the Workers runtime (`Date.now()`), or the Unix epoch if it is absurd.
-pub fn now() -> DateTime<Utc> {
+use crate::config::Config;
+use crate::store::settings;
+
+/// The settings key of the simulated time.
+pub const TEST_CLOCK_KEY: &str = "test_clock";
+
+/// Wall-clock time from the Workers runtime (`Date.now()`).
+pub fn wall() -> DateTime<Utc> {
     let millis = worker::Date::now().as_millis();
     DateTime::from_timestamp_millis(millis as i64).unwrap_or_default()
+}
+
+/// The time the application runs at: the test clock when enabled and set, else the wall clock.
+pub async fn now(db: &D1Database, config: &Config) -> DateTime<Utc> {
+    if config.test_clocks {
+        if let Ok(Some(value)) = settings::get(db, TEST_CLOCK_KEY).await {
+            if let Ok(t) = DateTime::parse_from_rfc3339(value.trim_matches('"')) {
+                return t.with_timezone(&Utc);
+            }
+        }
+    }
+    wall()
 }

@@ -11,7 +11,7 @@ const MAX_STORED_RAW: usize = 1_500_000;
 
 /// Receives one message: stores it, then (in later stages) threads and classifies it.
 pub async fn receive(message: ForwardableEmailMessage, env: Env) -> worker::Result<()> {
-    let now = clock::now();
+    let now = clock::wall();
     let raw = message.raw_bytes().await?;
     let id = ids::new_id("msg", now);
     let headers = message.headers();

@@ -18,7 +18,7 @@ pub async fn on_cron(cron: &str, env: Env) {
 
 /// One sweep: records its run and (in later stages) evaluates every due account.
 pub async fn run(trigger: &str, env: &Env) -> worker::Result<String> {
-    let now = clock::now();
+    let now = clock::wall();
     let id = ids::new_id("sweep", now);
     let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let db = env.d1("DB")?;

@@ -4,7 +4,7 @@ use serde_json::json;
 use worker::Env;
 
 use crate::config::Config;
-use crate::storage::schema_version;
+use crate::store::schema_version;
 
 /// Reports the version, each binding's presence and the D1 schema version.
 /// Always 200 while the worker runs: the body says what is missing.

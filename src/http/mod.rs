@@ -41,6 +41,8 @@ async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
         .collect();
 
     match (method.clone(), segments.as_slice()) {
+        (Method::Post, ["webhooks", source]) => crate::webhooks::receive(source, req, env).await,
+        (Method::Get, ["openapi.json"]) => Ok((200, crate::webhooks::openapi())),
         (Method::Get, ["healthz"]) => Ok((200, health::healthz(env, &Config::from_env(env)).await)),
         (_, ["api", rest @ ..]) => {
             let config = Config::from_env(env);
@@ -52,7 +54,7 @@ async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
     }
 }
 
-fn not_found(method: &Method, path: &str) -> ApiError {
+pub(crate) fn not_found(method: &Method, path: &str) -> ApiError {
     ApiError::NotFound {
         method: method.to_string(),
         path: path.to_string(),

@@ -1,9 +1,25 @@
-//! `GET /api/inbound`: the most recent inbound messages and what became of them.
+//! Inbound mail API (issue 5): `GET /api/inbound` (the most recent inbound messages and what
+//! became of them) and `POST /api/classify`.
 
 use serde_json::{json, Value};
-use worker::{D1Type, Env, Request};
+use worker::{D1Type, Env, Method, Request};
 
+use crate::config::Config;
 use crate::http::error::ApiError;
+
+/// Dispatches the inbound routes.
+pub async fn route(
+    method: Method,
+    segments: &[&str],
+    req: Request,
+    env: &Env,
+    _config: &Config,
+) -> Result<(u16, Value), ApiError> {
+    match (method, segments) {
+        (Method::Get, ["inbound"]) => list(&req, env).await.map(|v| (200, v)),
+        (m, _) => Err(crate::http::not_found(&m, &req.path())),
+    }
+}
 
 #[derive(serde::Deserialize, serde::Serialize)]
 struct Row {
@@ -21,7 +37,7 @@ struct Row {
 }
 
 /// Newest first; `?limit=` caps the page.
-pub async fn list(req: &Request, env: &Env) -> Result<Value, ApiError> {
+async fn list(req: &Request, env: &Env) -> Result<Value, ApiError> {
     let limit = super::limit(req)?;
     let rows: Vec<Row> = env
         .d1("DB")?

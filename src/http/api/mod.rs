@@ -1,6 +1,8 @@
 //! The operator API under `/api/` (bearer token checked by the router before we get here).
+//! Routes are grouped by domain, one module each; this file only picks the module.
 
 mod inbound;
+mod ledger;
 mod sweeps;
 
 use serde_json::Value;
@@ -9,7 +11,7 @@ use worker::{Env, Method, Request};
 use super::error::ApiError;
 use crate::config::Config;
 
-/// Dispatches `/api/<segments>`.
+/// Dispatches `/api/<segments>` to the module that owns the first segment.
 pub async fn route(
     method: Method,
     segments: &[&str],
@@ -17,20 +19,23 @@ pub async fn route(
     env: &Env,
     config: &Config,
 ) -> Result<(u16, Value), ApiError> {
-    match (method, segments) {
-        (Method::Get, ["inbound"]) => inbound::list(&req, env).await.map(ok),
-        (Method::Get, ["sweeps"]) => sweeps::list(env).await.map(ok),
-        (Method::Post, ["sweep"]) => sweeps::run(req, env, config).await.map(ok),
-        (m, _) => Err(super::not_found(&m, &req.path())),
+    match segments.first().copied() {
+        // The ledger: accounts, unapplied cash, bulk import (issue 4).
+        Some("accounts" | "unapplied" | "import") => {
+            ledger::route(method, segments, req, env, config).await
+        }
+        // Inbound mail: the message log and the side-effect-free classifier (issue 5).
+        Some("inbound" | "classify") => inbound::route(method, segments, req, env, config).await,
+        // Sweeps, the test clock, approvals, tasks, outbound mail (issue 6).
+        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
+            sweeps::route(method, segments, req, env, config).await
+        }
+        _ => Err(super::not_found(&method, &req.path())),
     }
 }
 
-fn ok(body: Value) -> (u16, Value) {
-    (200, body)
-}
-
 /// Reads `?limit=` (1..=500, default 50).
-fn limit(req: &Request) -> Result<u32, ApiError> {
+pub(crate) fn limit(req: &Request) -> Result<u32, ApiError> {
     let url = req.url()?;
     match url.query_pairs().find(|(k, _)| k == "limit") {
         None => Ok(50),

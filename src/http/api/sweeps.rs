@@ -1,10 +1,26 @@
-//! `GET /api/sweeps` (recent sweep runs) and `POST /api/sweep` (run one now).
+//! Sweeps and acting API (issue 6): `GET /api/sweeps` (recent sweep runs), `POST /api/sweep`
+//! (run one now), and later the test clock, approvals, tasks and outbound mail.
 
 use serde_json::{json, Value};
-use worker::{Env, Request};
+use worker::{Env, Method, Request};
 
 use crate::config::Config;
 use crate::http::error::ApiError;
+
+/// Dispatches the sweep routes.
+pub async fn route(
+    method: Method,
+    segments: &[&str],
+    req: Request,
+    env: &Env,
+    config: &Config,
+) -> Result<(u16, Value), ApiError> {
+    match (method, segments) {
+        (Method::Get, ["sweeps"]) => list(env).await.map(|v| (200, v)),
+        (Method::Post, ["sweep"]) => run(req, env, config).await.map(|v| (200, v)),
+        (m, _) => Err(crate::http::not_found(&m, &req.path())),
+    }
+}
 
 #[derive(serde::Deserialize, serde::Serialize)]
 struct Row {
@@ -19,7 +35,7 @@ struct Row {
 }
 
 /// The 50 most recent sweeps, newest first.
-pub async fn list(env: &Env) -> Result<Value, ApiError> {
+async fn list(env: &Env) -> Result<Value, ApiError> {
     let rows: Vec<Row> = env
         .d1("DB")?
         .prepare(
@@ -33,7 +49,7 @@ pub async fn list(env: &Env) -> Result<Value, ApiError> {
 }
 
 /// Runs a sweep now and returns its id.
-pub async fn run(_req: Request, env: &Env, _config: &Config) -> Result<Value, ApiError> {
+async fn run(_req: Request, env: &Env, _config: &Config) -> Result<Value, ApiError> {
     let id = crate::sweep::run("api", env).await?;
     Ok(json!({ "sweep_id": id }))
 }

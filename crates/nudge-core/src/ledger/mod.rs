@@ -4,11 +4,13 @@
 mod account;
 mod aging;
 mod balance;
+mod book;
 mod invoice;
 mod payment;
 
 pub use account::{Account, Contact, ContactRole, ContactStatus};
 pub use aging::{aging, Aging};
 pub use balance::{balances, invoice_split, Balances};
+pub use book::{AccountBook, BookDiff, PaymentRefs};
 pub use invoice::{Invoice, InvoiceStatus};
 pub use payment::{Allocation, CreditNote, Payment};

@@ -1,5 +1,4 @@
-//! D1 access for the adapter: small typed helpers over prepared statements. The ledger tables
-//! are written in batches so that one event's changes land together or not at all.
+//! The schema version recorded by the migrations.
 
 use worker::D1Database;
 

@@ -47,6 +47,10 @@ fn main() {
         pct(b.status_correct, b.with_expected_status)
     );
     println!(
+        "  status exact where sisimai's status is a real RFC 3463 code (not x.0.9xx): {}/{} = {:.1}%",
+        b.real_status_correct, b.with_real_status, pct(b.real_status_correct, b.with_real_status)
+    );
+    println!(
         "  permanent vs 5.x.x/4.x.x: {}/{} = {:.1}%",
         b.permanent_correct,
         b.with_expected_class,

@@ -16,6 +16,7 @@ mod attachment;
 mod autoreply;
 mod bounce;
 mod headers;
+mod html;
 mod parse;
 pub mod phrases;
 mod reply;

@@ -5,7 +5,7 @@ use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use crate::address::{mailbox, mailboxes};
 use crate::types::{Email, Limits, Machine, MailError};
-use crate::{attachment, autoreply, bounce, headers, reply};
+use crate::{attachment, autoreply, bounce, headers, html, reply};
 
 /// Parses a raw RFC 5322 / MIME message into an [`Email`].
 ///
@@ -43,8 +43,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
         .subject()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty());
-    let text = body_text(&message);
-    let new_text = reply::extract_new_text(&text);
+    let (text, new_source) = body_texts(&message);
+    let new_text = reply::extract_new_text(&new_source);
 
     let delivery_status = delivery_status_bodies(&message);
     let original_recipients = original_recipients(&message);
@@ -101,31 +101,65 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
     })
 }
 
-/// The readable body: every inline text body part (HTML ones converted to text), joined.
-fn body_text(message: &Message<'_>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for i in 0..message.text_body_count() {
-        if let Some(t) = message.body_text(i) {
-            let t = t.trim_end();
-            if !t.trim().is_empty() {
-                parts.push(t.to_string());
+/// The readable body and the text the new-text extraction should start from: every inline text
+/// body part joined (HTML ones converted to text); for HTML, the new-text source is only what
+/// stands above the client's quote container.
+fn body_texts(message: &Message<'_>) -> (String, String) {
+    let mut full: Vec<String> = Vec::new();
+    let mut fresh: Vec<String> = Vec::new();
+    for part in message.text_bodies() {
+        let (whole, new) = match &part.body {
+            PartType::Text(t) => (t.to_string(), t.to_string()),
+            PartType::Html(h) => (html::to_text(h), html::new_part_text(h)),
+            _ => continue,
+        };
+        if !whole.trim().is_empty() {
+            full.push(whole.trim_end().to_string());
+            fresh.push(new.trim_end().to_string());
+        }
+    }
+    if full.is_empty() {
+        if let Some(raw) = fallback_body(message) {
+            return (raw.clone(), raw);
+        }
+    }
+    (full.join("\n\n"), fresh.join("\n\n"))
+}
+
+/// Readable text for messages whose structure hid it: the first unnamed `text/plain` or
+/// `text/html` part that `mail-parser` filed as an attachment (nested parts reusing a boundary),
+/// else the raw body of a top-level multipart whose boundary never occurs (truncated messages).
+fn fallback_body(message: &Message<'_>) -> Option<String> {
+    let unnamed_text = message.parts.iter().skip(1).find_map(|p| {
+        if p.attachment_name().is_some() {
+            return None;
+        }
+        match &p.body {
+            PartType::Text(t)
+                if content_type_is(p, "text", &["plain"]) || p.content_type().is_none() =>
+            {
+                Some(t.trim().to_string())
             }
+            PartType::Html(h) => Some(html::to_text(h)),
+            _ => None,
         }
-    }
-    if parts.is_empty() {
-        if let Some(raw) = childless_multipart_body(message) {
-            return raw;
-        }
-    }
-    parts.join("\n\n")
+        .filter(|t| !t.is_empty())
+    });
+    unnamed_text.or_else(|| childless_multipart_body(message))
 }
 
 /// The raw body of a top-level multipart whose boundary never occurs (truncated or broken
 /// messages): `mail-parser` then finds no parts, but the body is usually readable text.
 fn childless_multipart_body(message: &Message<'_>) -> Option<String> {
     let root = message.parts.first()?;
-    if !matches!(&root.body, PartType::Multipart(children) if children.is_empty()) {
-        return None;
+    match &root.body {
+        // `mail-parser` keeps such a body as one text part that is not an inline body.
+        PartType::Text(t) => {
+            let t = t.trim();
+            return (!t.is_empty()).then(|| t.to_string());
+        }
+        PartType::Multipart(children) if children.is_empty() => {}
+        _ => return None,
     }
     let start = usize::try_from(root.offset_body).ok()?;
     let end = usize::try_from(root.offset_end).ok()?;
@@ -134,20 +168,35 @@ fn childless_multipart_body(message: &Message<'_>) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// Bodies of `message/delivery-status` (and `message/global-delivery-status`) parts, anywhere.
+/// How deep into attached messages we look for a delivery report (a forwarded bounce is one level).
+const MAX_REPORT_DEPTH: usize = 3;
+
+/// Bodies of `message/delivery-status` (and `message/global-delivery-status`) parts, anywhere,
+/// including inside attached messages (bounces forwarded by a gateway or a person).
 fn delivery_status_bodies(message: &Message<'_>) -> Vec<String> {
-    message
-        .parts
-        .iter()
-        .filter(|p| content_type_is(p, "message", &["delivery-status", "global-delivery-status"]))
-        .filter_map(|p| match &p.body {
-            PartType::Text(t) | PartType::Html(t) => Some(t.to_string()),
-            PartType::Binary(b) | PartType::InlineBinary(b) => {
-                Some(String::from_utf8_lossy(b).into_owned())
+    let mut out = Vec::new();
+    collect_delivery_status(message, 0, &mut out);
+    out
+}
+
+fn collect_delivery_status(message: &Message<'_>, depth: usize, out: &mut Vec<String>) {
+    for part in &message.parts {
+        let is_report = content_type_is(
+            part,
+            "message",
+            &["delivery-status", "global-delivery-status"],
+        );
+        match &part.body {
+            PartType::Text(t) | PartType::Html(t) if is_report => out.push(t.to_string()),
+            PartType::Binary(b) | PartType::InlineBinary(b) if is_report => {
+                out.push(String::from_utf8_lossy(b).into_owned())
             }
-            _ => None,
-        })
-        .collect()
+            PartType::Message(inner) if depth < MAX_REPORT_DEPTH => {
+                collect_delivery_status(inner, depth + 1, out)
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `To`/`Cc` addresses of a returned original message (`message/rfc822` or

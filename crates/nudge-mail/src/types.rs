@@ -117,7 +117,9 @@ pub struct Bounce {
     pub recipient: Option<String>,
     /// Enhanced status code such as `5.1.1`, when given or inferable.
     pub status: Option<String>,
-    /// True for a permanent failure (5.x.x or action `failed`); false for delays (4.x.x).
+    /// True for a permanent failure: a 5.x.x status, or `Action: failed` / an SMTP 5xx reply when
+    /// there is no status. False for temporary conditions (4.x.x), including messages the sending
+    /// server gave up on after retrying them: the address may work next time, so retry later.
     pub permanent: bool,
     /// True only when the address itself is dead (unknown user or host, mailbox disabled or moved):
     /// then the contact should be marked bounced. Policy blocks, spam filters, full mailboxes and

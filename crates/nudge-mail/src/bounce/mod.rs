@@ -160,15 +160,18 @@ fn build(
         .as_deref()
         .and_then(scan::reply_code)
         .or_else(|| scan::reply_code(readable));
+    // The status class says whether the *condition* is permanent. A message given up on after
+    // days of 4.x.x retries (`Action: failed`, `Status: 4.4.7`) failed, but the address may well
+    // work next time, so it is not permanent; the action decides only when there is no code.
     let permanent = if success {
         false
+    } else if let Some(s) = given_status.as_deref() {
+        s.starts_with('5')
     } else if let Some(a) = action
         .as_deref()
         .filter(|a| *a == "failed" || *a == "delayed")
     {
         a == "failed"
-    } else if let Some(s) = given_status.as_deref() {
-        s.starts_with('5')
     } else if let Some(code) = reply {
         code >= 500
     } else {
@@ -183,6 +186,7 @@ fn build(
             .and_then(reason::from_text)
             .or_else(|| given_status.as_deref().and_then(reason::from_status))
             .or_else(|| reason::from_text(readable))
+            .or_else(|| reason::from_text(ev.subject))
             .or_else(|| diagnostic.as_deref().and_then(reason::from_generic_text))
             .or_else(|| reason::from_generic_text(readable))
             .map(|r| reason::at_data_stage(r, readable, diagnostic.as_deref()))

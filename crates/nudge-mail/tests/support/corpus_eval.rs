@@ -53,6 +53,10 @@ pub struct BounceFigures {
     pub recipient_plausible: usize,
     pub with_expected_status: usize,
     pub status_correct: usize,
+    /// Expected statuses that are real RFC 3463 codes, not sisimai's own `x.0.9xx` inventions
+    /// (which never occur in a message).
+    pub with_real_status: usize,
+    pub real_status_correct: usize,
     /// Expected permanent (5.x.x) / transient (4.x.x) known from the status.
     pub with_expected_class: usize,
     pub permanent_correct: usize,
@@ -179,7 +183,15 @@ pub fn eval_bounces(dir: &Path) -> BounceFigures {
             .collect();
         if !statuses.is_empty() {
             f.with_expected_status += 1;
-            if b.status.as_deref().is_some_and(|s| statuses.contains(&s)) {
+            let correct = b.status.as_deref().is_some_and(|s| statuses.contains(&s));
+            let real = statuses.iter().all(|s| !s.contains(".0.9"));
+            if real {
+                f.with_real_status += 1;
+                if correct {
+                    f.real_status_correct += 1;
+                }
+            }
+            if correct {
                 f.status_correct += 1;
             } else {
                 f.misses.push(format!(
@@ -192,6 +204,11 @@ pub fn eval_bounces(dir: &Path) -> BounceFigures {
                 f.with_expected_class += 1;
                 if b.permanent == first.starts_with('5') {
                     f.permanent_correct += 1;
+                } else {
+                    f.misses.push(format!(
+                        "{file}: permanent={} but expected status {first} (ours {:?}, diag {:?})",
+                        b.permanent, b.status, b.diagnostic
+                    ));
                 }
             }
         }

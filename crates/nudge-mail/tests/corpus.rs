@@ -1,0 +1,65 @@
+//! Regression floors on the third-party corpus (`../shared/corpus` from the repository root):
+//! every MIME sample parses or is rejected cleanly, and bounce / auto-reply detection stays at
+//! least as good as measured. Skips (passes with a note) when the corpus is absent.
+//! Figures and misses: `cargo run -p nudge-mail --release --example corpus_eval`.
+
+mod support;
+
+use support::corpus_eval::{corpus_dir, eval_bounces, eval_mime, BounceFigures};
+
+#[test]
+fn mime_corpus_parses_without_panic() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("note: ../shared/corpus not found; skipping corpus evaluation");
+        return;
+    };
+    let m = eval_mime(&dir);
+    println!("mime: {m:?}");
+    assert!(m.files >= 100, "corpus shrank: {m:?}");
+    assert_eq!(m.parsed + m.rejected, m.files);
+    // Measured 93/107; the rest are attachment-only or deliberately broken messages.
+    assert!(m.with_text >= 92, "{m:?}");
+}
+
+#[test]
+fn bounce_corpus_floors() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("note: ../shared/corpus not found; skipping corpus evaluation");
+        return;
+    };
+    let b = eval_bounces(&dir);
+    let rate = BounceFigures::rate;
+    let detected = rate(b.detected, b.bounces);
+    let plausible = rate(b.recipient_plausible, b.detected);
+    let status = rate(b.real_status_correct, b.with_real_status);
+    let permanent = rate(b.permanent_correct, b.with_expected_class);
+    let reason = rate(b.reason_correct, b.reason_comparable);
+    println!(
+        "bounces {}: detected {detected:.3}, recipient {plausible:.3}, status {status:.3}, \
+         permanent {permanent:.3}, dead P {:.3} R {:.3}, reason {reason:.3}, auto-replies {}/{}",
+        b.bounces,
+        b.dead_precision(),
+        b.dead_recall(),
+        b.autoreplies_detected,
+        b.autoreplies
+    );
+    assert!(b.bounces >= 500);
+    assert_eq!(b.parse_errors, 0);
+    assert!(detected >= 0.98, "bounce detection {detected}");
+    assert!(plausible >= 0.97, "recipient {plausible}");
+    assert!(status >= 0.97, "status {status}");
+    assert!(permanent >= 0.96, "permanent {permanent}");
+    assert!(
+        b.dead_precision() >= 0.75,
+        "address_dead precision {}",
+        b.dead_precision()
+    );
+    assert!(
+        b.dead_recall() >= 0.85,
+        "address_dead recall {}",
+        b.dead_recall()
+    );
+    assert!(reason >= 0.76, "reason {reason}");
+    assert_eq!(b.autoreplies_detected, b.autoreplies);
+    assert_eq!(b.autoreplies_called_bounce, 0);
+}

@@ -1,0 +1,387 @@
+//! Behaviour on hand-written fixtures of every shape Nudge receives: human replies in several
+//! languages, encodings and structures; RFC 3464 and plain-text bounces; auto-replies.
+
+use std::path::Path;
+
+use nudge_mail::{parse, AutoReplyKind, Bounce, BounceReason, Email, Limits, Machine, MailError};
+
+fn load(name: &str) -> Email {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    parse(&raw, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn bounce(name: &str) -> Bounce {
+    match load(name).machine {
+        Some(Machine::Bounce(b)) => b,
+        other => panic!("{name}: expected a bounce, got {other:?}"),
+    }
+}
+
+fn auto_kind(name: &str) -> AutoReplyKind {
+    match load(name).machine {
+        Some(Machine::AutoReply(a)) => a.kind,
+        other => panic!("{name}: expected an auto-reply, got {other:?}"),
+    }
+}
+
+/// Our reminders say "please pay … by …"; that must never reach `new_text`.
+fn assert_no_reminder(email: &Email) {
+    let lower = email.new_text.to_lowercase();
+    for needle in [
+        "please pay",
+        "bitte begleichen",
+        "merci de régler",
+        "por favor pague",
+        "vänligen betala",
+    ] {
+        assert!(
+            !lower.contains(needle),
+            "reminder leaked into new_text: {:?}",
+            email.new_text
+        );
+    }
+}
+
+#[test]
+fn gmail_alternative_reply() {
+    let e = load("human_gmail_alternative_qp.eml");
+    assert_eq!(e.message_id.as_deref(), Some("CAF=abc123@mail.gmail.com"));
+    assert_eq!(e.in_reply_to, vec!["nudge-7f3a@billing.example.com"]);
+    assert_eq!(e.references.len(), 2);
+    let from = e.from.as_ref().unwrap();
+    assert_eq!(from.email, "tom.becker@nordwind.example");
+    assert_eq!(from.name.as_deref(), Some("Tom Becker"));
+    assert_eq!(e.to[0].email, "ar+t0k3n@billing.example.com");
+    assert_eq!(
+        nudge_mail::plus_token(&e.to[0].email).as_deref(),
+        Some("t0k3n")
+    );
+    assert_eq!(e.cc[0].email, "ap@nordwind.example");
+    assert_eq!(e.date.unwrap().to_rfc3339(), "2026-11-30T09:15:00+00:00");
+    assert!(
+        e.text.contains("Please pay invoice INV-1042"),
+        "full text keeps the quote"
+    );
+    assert_eq!(
+        e.new_text,
+        "Hi Anna,\n\nWe will pay INV-1042 on Friday 4 December, the transfer is already approved."
+    );
+    assert!(e.machine.is_none());
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn outlook_html_only_reply_with_remittance() {
+    let e = load("human_outlook_html_only_cp1252.eml");
+    assert_eq!(
+        e.from.as_ref().unwrap().name.as_deref(),
+        Some("Sarah O\u{2019}Neill")
+    );
+    assert!(
+        e.text.contains("20 November \u{2013} please check"),
+        "{}",
+        e.text
+    );
+    assert!(e.new_text.contains("We already paid this invoice"));
+    assert!(
+        !e.new_text.contains("Sarah"),
+        "signature kept: {:?}",
+        e.new_text
+    );
+    assert_no_reminder(&e);
+    assert_eq!(e.attachments.len(), 1);
+    let a = &e.attachments[0];
+    assert_eq!(
+        a.filename.as_deref(),
+        Some("Remittance_Advice_INV-2001.pdf")
+    );
+    assert_eq!(a.content_type, "application/pdf");
+    assert!(a.size > 0);
+    assert!(a.looks_like_remittance);
+    assert!(e.machine.is_none());
+}
+
+#[test]
+fn german_latin1_reply() {
+    let e = load("human_german_latin1_qp.eml");
+    assert_eq!(
+        e.subject.as_deref(),
+        Some("AW: Zahlungserinnerung für RE-77")
+    );
+    assert_eq!(
+        e.from.as_ref().unwrap().name.as_deref(),
+        Some("Jürgen Müller")
+    );
+    assert_eq!(
+        e.new_text,
+        "Guten Tag,\n\nwir überweisen den offenen Betrag bis Ende der Woche."
+    );
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn french_base64_reply() {
+    let e = load("human_french_base64.eml");
+    assert_eq!(e.subject.as_deref(), Some("Re: Facture F-310 échue"));
+    assert_eq!(
+        e.new_text,
+        "Bonjour,\n\nNous contestons la facture F-310 : la quantité livrée ne correspond pas."
+    );
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn spanish_mobile_reply() {
+    let e = load("human_spanish_mobile.eml");
+    assert_eq!(
+        e.new_text,
+        "Hola,\n\nPagaremos la factura FAC-55 el próximo lunes."
+    );
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn swedish_8bit_reply() {
+    let e = load("human_swedish_8bit_latin1.eml");
+    assert_eq!(
+        e.from.as_ref().unwrap().name.as_deref(),
+        Some("Karin Ström")
+    );
+    assert_eq!(
+        e.new_text,
+        "Hej,\n\nVi betalar fakturan 9001 den 10 december."
+    );
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn forward_with_related_html_and_csv() {
+    let e = load("human_forward_related_csv.eml");
+    assert_eq!(
+        e.new_text,
+        "Please find our payment advice below, INV-1042 was included."
+    );
+    assert!(e.text.contains("Batch 44 released."));
+    let names: Vec<_> = e
+        .attachments
+        .iter()
+        .filter_map(|a| a.filename.clone())
+        .collect();
+    assert!(
+        names.contains(&"payment_advice_2026-12-01.csv".to_string()),
+        "{names:?}"
+    );
+    let csv = e
+        .attachments
+        .iter()
+        .find(|a| a.content_type == "text/csv")
+        .unwrap();
+    assert!(csv.looks_like_remittance);
+    let pdf = e
+        .attachments
+        .iter()
+        .find(|a| a.content_type == "application/pdf")
+        .unwrap();
+    assert!(
+        !pdf.looks_like_remittance,
+        "an invoice copy is not a remittance"
+    );
+    assert!(e.machine.is_none());
+}
+
+#[test]
+fn person_mentioning_out_of_office_is_human() {
+    let e = load("human_mentions_out_of_office.eml");
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+    assert_eq!(
+        e.new_text,
+        "Sorry for the delay, I was out of the office last week. We have now paid INV-3003."
+    );
+}
+
+#[test]
+fn iso_2022_jp_headers_decode() {
+    let e = load("human_iso2022jp_subject.eml");
+    assert_eq!(e.subject.as_deref(), Some("ご案内 INV-4004"));
+    assert_eq!(e.from.as_ref().unwrap().name.as_deref(), Some("山田"));
+    assert_eq!(
+        e.new_text,
+        "Payment for INV-4004 is scheduled for 15 December."
+    );
+}
+
+#[test]
+fn dsn_user_unknown_is_dead() {
+    let b = bounce("bounce_dsn_user_unknown.eml");
+    assert_eq!(b.recipient.as_deref(), Some("gone.person@customer.example"));
+    assert_eq!(b.status.as_deref(), Some("5.1.1"));
+    assert!(b.permanent);
+    assert!(b.address_dead);
+    assert_eq!(b.reason, BounceReason::UserUnknown);
+    assert!(b
+        .diagnostic
+        .unwrap()
+        .contains("User unknown in virtual mailbox table"));
+}
+
+#[test]
+fn dsn_mailbox_full_is_not_dead() {
+    let b = bounce("bounce_dsn_mailbox_full.eml");
+    assert_eq!(b.reason, BounceReason::MailboxFull);
+    assert!(b.permanent);
+    assert!(!b.address_dead);
+}
+
+#[test]
+fn dsn_delay_is_transient() {
+    let b = bounce("bounce_dsn_delayed.eml");
+    assert_eq!(b.recipient.as_deref(), Some("slow@customer.example"));
+    assert_eq!(b.status.as_deref(), Some("4.4.1"));
+    assert!(!b.permanent);
+    assert!(!b.address_dead);
+}
+
+#[test]
+fn dsn_policy_block_is_not_dead() {
+    let b = bounce("bounce_dsn_policy_block.eml");
+    assert_eq!(b.reason, BounceReason::Blocked);
+    assert!(b.permanent);
+    assert!(!b.address_dead);
+}
+
+#[test]
+fn dsn_generic_status_takes_specific_diagnostic_code() {
+    let b = bounce("bounce_dsn_generic_status_specific_diag.eml");
+    assert_eq!(b.status.as_deref(), Some("5.1.1"));
+    assert!(b.address_dead);
+}
+
+#[test]
+fn office365_ndr() {
+    let b = bounce("bounce_office365_ndr.eml");
+    assert_eq!(b.recipient.as_deref(), Some("finance@customer.example"));
+    assert_eq!(b.status.as_deref(), Some("5.1.10"));
+    assert_eq!(b.reason, BounceReason::UserUnknown);
+    assert!(b.address_dead);
+}
+
+#[test]
+fn qmail_plain_text_bounce() {
+    let b = bounce("bounce_qmail_plain.eml");
+    assert_eq!(b.recipient.as_deref(), Some("old.contact@customer.example"));
+    assert_eq!(b.status.as_deref(), Some("5.1.1"));
+    assert!(b.address_dead);
+}
+
+#[test]
+fn exim_host_unknown() {
+    let b = bounce("bounce_exim_host_unknown.eml");
+    assert_eq!(
+        b.recipient.as_deref(),
+        Some("someone@no-such-domain.example")
+    );
+    assert_eq!(b.reason, BounceReason::HostUnknown);
+    assert!(b.permanent);
+    assert!(b.address_dead);
+}
+
+#[test]
+fn gmail_address_not_found() {
+    let b = bounce("bounce_gmail_no_such_user.eml");
+    assert_eq!(b.recipient.as_deref(), Some("nobody.here@gmail.example"));
+    assert_eq!(b.status.as_deref(), Some("5.1.1"));
+    assert!(b.address_dead);
+}
+
+#[test]
+fn ses_json_notification() {
+    let b = bounce("bounce_ses_json.eml");
+    assert_eq!(b.recipient.as_deref(), Some("ghost@customer.example"));
+    assert_eq!(b.status.as_deref(), Some("5.1.1"));
+    assert!(b.address_dead);
+}
+
+#[test]
+fn bounce_is_not_an_auto_reply() {
+    // Carries `Auto-Submitted: auto-replied` like most MTAs' notices.
+    assert!(matches!(
+        load("bounce_exim_host_unknown.eml").machine,
+        Some(Machine::Bounce(_))
+    ));
+}
+
+#[test]
+fn out_of_office_in_six_languages() {
+    for name in [
+        "auto_ooo_rfc3834_en.eml",
+        "auto_ooo_german_subject_only.eml",
+        "auto_ooo_french_encoded.eml",
+        "auto_ooo_spanish.eml",
+        "auto_ooo_swedish.eml",
+        "auto_ooo_dutch.eml",
+    ] {
+        assert_eq!(auto_kind(name), AutoReplyKind::OutOfOffice, "{name}");
+    }
+}
+
+#[test]
+fn auto_reply_names_its_signal() {
+    match load("auto_ooo_rfc3834_en.eml").machine {
+        Some(Machine::AutoReply(a)) => assert_eq!(a.signal, "auto-submitted: auto-replied"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn ticket_acknowledgements() {
+    assert_eq!(
+        auto_kind("auto_ticket_ack.eml"),
+        AutoReplyKind::TicketAcknowledgement
+    );
+    assert_eq!(
+        auto_kind("auto_ticket_ack_no_headers.eml"),
+        AutoReplyKind::TicketAcknowledgement
+    );
+}
+
+#[test]
+fn size_limit_rejects_without_parsing() {
+    let raw = vec![b'a'; 100];
+    assert_eq!(
+        parse(&raw, &Limits { max_bytes: 10 }),
+        Err(MailError::TooLarge {
+            size: 100,
+            limit: 10
+        })
+    );
+    assert_eq!(Limits::default().max_bytes, 2 * 1024 * 1024);
+}
+
+#[test]
+fn empty_input_is_unparseable() {
+    assert!(matches!(
+        parse(b"", &Limits::default()),
+        Err(MailError::Unparseable(_))
+    ));
+    assert!(matches!(
+        parse(b"\r\n \r\n", &Limits::default()),
+        Err(MailError::Unparseable(_))
+    ));
+}
+
+#[test]
+fn serialises_snake_case() {
+    let e = load("bounce_dsn_user_unknown.eml");
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["machine"]["bounce"]["reason"], "user_unknown");
+    assert_eq!(json["machine"]["bounce"]["address_dead"], true);
+    let e = load("auto_ticket_ack.eml");
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(
+        json["machine"]["auto_reply"]["kind"],
+        "ticket_acknowledgement"
+    );
+}

@@ -1,0 +1,3 @@
+//! Helpers shared by integration tests and the `corpus_eval` example.
+
+pub mod corpus_eval;

@@ -13,6 +13,7 @@ mod http;
 mod ids;
 mod inbound_email;
 mod logging;
+mod outbound;
 // TODO(integration): the store and account client are wired by the webhook, inbound and sweep
 // handlers landing next; drop this allow once they are.
 #[allow(dead_code)]

@@ -1,14 +1,55 @@
 //! The `scheduled` entry point and `POST /api/sweep`: find accounts whose next evaluation is due
-//! and hand each to its Durable Object. This module records each run.
+//! and hand each to its Durable Object, in bounded batches. This module records each run.
+//!
+//! Due = `next_action_at <= now` (indexed), plus accounts never evaluated (`next_action_at IS
+//! NULL`) that have an open invoice. Each invocation walks the due set with a keyset cursor
+//! `(next_action_at, id)` in batches of [`BATCH`] accounts, the accounts of a batch evaluated
+//! concurrently (one Durable Object call each, so one subrequest each), and stops after
+//! `max_accounts` (default [`DEFAULT_MAX_ACCOUNTS`], below the 1,000 subrequests a paid Worker
+//! invocation may make). What is left is picked up by the next run (`more: true` says so): an
+//! evaluated account moves its `next_action_at` into the future and leaves the due set, and an
+//! account whose evaluation failed is pushed back [`FAILED_RETRY_MINUTES`] so that a broken
+//! account cannot starve the others. Each account's object also arms its own alarm; the sweep is
+//! the safety net.
 
-use serde_json::json;
-use worker::{D1Type, Env};
+use chrono::{DateTime, Duration, Utc};
+use futures_util::future::join_all;
+use serde_json::{json, Value};
+use worker::Env;
 
+use crate::account::{client, Command, EvaluateCommand};
+use crate::config::Config;
+use crate::http::error::ApiError;
+use crate::store::{stmt, ts, P};
 use crate::{clock, ids, logging};
+
+/// Accounts evaluated concurrently (one D1 query selects them).
+pub const BATCH: usize = 50;
+/// Accounts one invocation evaluates at most (override with the `SWEEP_MAX_ACCOUNTS` var).
+pub const DEFAULT_MAX_ACCOUNTS: usize = 500;
+/// How far a failed account's next evaluation is pushed back.
+pub const FAILED_RETRY_MINUTES: i64 = 60;
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct SweepRequest {
+    pub trigger: String,
+    /// Simulated time (only with `TEST_CLOCKS` on; the caller checks).
+    pub as_of: Option<DateTime<Utc>>,
+    pub max_accounts: Option<usize>,
+    /// Evaluate only this account (operator).
+    pub account_id: Option<String>,
+}
 
 /// Runs the sweep for a cron trigger. Errors are logged, not raised: the next cron retries.
 pub async fn on_cron(cron: &str, env: Env) {
-    if let Err(e) = run(cron, &env).await {
+    let req = SweepRequest {
+        trigger: cron.to_string(),
+        as_of: None,
+        max_accounts: None,
+        account_id: None,
+    };
+    if let Err(e) = run(&env, req).await {
         logging::error(
             "sweep.failed",
             json!({"trigger": cron, "error": e.to_string()}),
@@ -16,18 +57,201 @@ pub async fn on_cron(cron: &str, env: Env) {
     }
 }
 
-/// One sweep: records its run and (in later stages) evaluates every due account.
-pub async fn run(trigger: &str, env: &Env) -> worker::Result<String> {
-    let now = clock::wall();
-    let id = ids::new_id("sweep", now);
-    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+#[derive(serde::Deserialize)]
+struct DueRow {
+    id: String,
+    next_action_at: Option<String>,
+}
+
+/// One sweep: records its run, evaluates the due accounts, returns the run's figures.
+pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
+    let config = Config::from_env(env);
     let db = env.d1("DB")?;
-    db.prepare(
-        "INSERT INTO sweep_runs (id, trigger, as_of, started_at, finished_at) VALUES (?1, ?2, ?3, ?3, ?3)",
-    )
-    .bind_refs([&D1Type::Text(&id), &D1Type::Text(trigger), &D1Type::Text(&at)])?
+    let started = clock::wall();
+    let now = match req.as_of {
+        Some(t) if config.test_clocks => t,
+        _ => clock::now(&db, &config).await,
+    };
+    let id = ids::new_id("sweep", started);
+    stmt(
+        &db,
+        "INSERT INTO sweep_runs (id, trigger, as_of, started_at) VALUES (?1, ?2, ?3, ?4)",
+        &[
+            id.as_str().into(),
+            req.trigger.as_str().into(),
+            P::Text(ts(now)),
+            P::Text(ts(started)),
+        ],
+    )?
     .run()
     .await?;
-    logging::info("sweep.finished", json!({"id": id, "trigger": trigger}));
-    Ok(id)
+
+    let max = req
+        .max_accounts
+        .or_else(|| {
+            env.var("SWEEP_MAX_ACCOUNTS")
+                .ok()
+                .and_then(|v| v.to_string().parse().ok())
+        })
+        .unwrap_or(DEFAULT_MAX_ACCOUNTS)
+        .max(1);
+    let as_of = req.as_of.filter(|_| config.test_clocks);
+    let now_s = ts(now);
+
+    let mut due = 0usize;
+    let mut done = 0usize;
+    let mut errors = 0usize;
+    let mut outcomes: Vec<Value> = Vec::new();
+    let mut more = false;
+    // Phase 1: never evaluated (NULL) by id; phase 2: due by (next_action_at, id).
+    let mut null_cursor = String::new();
+    let mut due_cursor = (String::new(), String::new());
+    let mut phase = if req.account_id.is_some() { 0 } else { 1 };
+    loop {
+        let remaining = max - due;
+        if remaining == 0 {
+            more = true;
+            break;
+        }
+        let limit = i64::try_from(remaining.min(BATCH)).unwrap_or(50);
+        let rows: Vec<DueRow> = match phase {
+            0 => {
+                phase = 3;
+                let id = req.account_id.clone().unwrap_or_default();
+                stmt(
+                    &db,
+                    "SELECT id, next_action_at FROM accounts WHERE id = ?1",
+                    &[id.into()],
+                )?
+                .all()
+                .await?
+                .results()?
+            }
+            1 => stmt(
+                &db,
+                "SELECT id, next_action_at FROM accounts
+                 WHERE next_action_at IS NULL AND deleted = 0 AND id > ?1
+                   AND EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = accounts.id AND i.status = 'open')
+                 ORDER BY id LIMIT ?2",
+                &[null_cursor.as_str().into(), limit.into()],
+            )?
+            .all()
+            .await?
+            .results()?,
+            2 => stmt(
+                &db,
+                "SELECT id, next_action_at FROM accounts
+                 WHERE next_action_at <= ?1 AND deleted = 0
+                   AND (next_action_at > ?2 OR (next_action_at = ?2 AND id > ?3))
+                 ORDER BY next_action_at, id LIMIT ?4",
+                &[
+                    now_s.as_str().into(),
+                    due_cursor.0.as_str().into(),
+                    due_cursor.1.as_str().into(),
+                    limit.into(),
+                ],
+            )?
+            .all()
+            .await?
+            .results()?,
+            _ => break,
+        };
+        if rows.is_empty() {
+            if phase == 1 {
+                phase = 2;
+                continue;
+            }
+            break;
+        }
+        if let Some(last) = rows.last() {
+            match phase {
+                1 => null_cursor = last.id.clone(),
+                2 => {
+                    due_cursor = (
+                        last.next_action_at.clone().unwrap_or_default(),
+                        last.id.clone(),
+                    )
+                }
+                _ => {}
+            }
+        }
+        due += rows.len();
+        let calls = rows.iter().map(|row| {
+            let cmd = Command::Evaluate(EvaluateCommand {
+                as_of,
+                trigger: req.trigger.clone(),
+            });
+            async move { (row.id.clone(), client::send(env, &row.id, cmd).await) }
+        });
+        let mut failed = Vec::new();
+        for (account_id, result) in join_all(calls).await {
+            match result {
+                Ok(v) => {
+                    done += 1;
+                    if outcomes.len() < 200 {
+                        outcomes.push(json!({
+                            "account_id": account_id,
+                            "outcome": v["outcome"],
+                            "stage": v["stage"],
+                            "step_key": v["step_key"],
+                        }));
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    logging::error(
+                        "sweep.account_failed",
+                        json!({"sweep_id": id, "account_id": account_id, "error": e.to_string()}),
+                    );
+                    failed.push(account_id);
+                }
+            }
+        }
+        if !failed.is_empty() {
+            let later = ts(now + Duration::minutes(FAILED_RETRY_MINUTES));
+            let pushes = failed
+                .iter()
+                .map(|a| {
+                    stmt(
+                        &db,
+                        "UPDATE accounts SET next_action_at = ?2 WHERE id = ?1",
+                        &[a.as_str().into(), later.as_str().into()],
+                    )
+                })
+                .collect::<worker::Result<Vec<_>>>()?;
+            db.batch(pushes).await?;
+        }
+    }
+
+    let finished = clock::wall();
+    stmt(
+        &db,
+        "UPDATE sweep_runs SET finished_at = ?2, accounts_due = ?3, accounts_done = ?4, errors = ?5
+         WHERE id = ?1",
+        &[
+            id.as_str().into(),
+            P::Text(ts(finished)),
+            i64::try_from(due).unwrap_or(i64::MAX).into(),
+            i64::try_from(done).unwrap_or(i64::MAX).into(),
+            i64::try_from(errors).unwrap_or(i64::MAX).into(),
+        ],
+    )?
+    .run()
+    .await?;
+    let wall_ms = (finished - started).num_milliseconds();
+    logging::info(
+        "sweep.finished",
+        json!({"id": id, "trigger": req.trigger, "as_of": now_s, "due": due, "done": done,
+               "errors": errors, "more": more, "wall_ms": wall_ms}),
+    );
+    Ok(json!({
+        "sweep_id": id,
+        "as_of": now_s,
+        "accounts_due": due,
+        "accounts_done": done,
+        "errors": errors,
+        "more": more,
+        "wall_ms": wall_ms,
+        "accounts": outcomes,
+    }))
 }

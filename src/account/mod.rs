@@ -6,10 +6,12 @@
 //! lives in D1; the escalation state lives in this object's storage. Each command handler sits in
 //! its own file: `ledger.rs` (webhooks), `inbound.rs` (email), `evaluate.rs` (policy and acting).
 
+pub mod act;
 pub mod client;
 mod command;
 mod context;
-mod evaluate;
+mod escalation;
+pub mod evaluate;
 mod inbound;
 mod ledger;
 

@@ -12,6 +12,15 @@ pub enum ApiError {
     NotFound { method: String, path: String },
     #[error("{0}")]
     BadRequest(String),
+    /// The request conflicts with the current state (e.g. an approval already decided).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body parsed but fields are invalid: 422 with `errors: [{field, message}]`.
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        errors: Vec<FieldError>,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -22,14 +31,27 @@ impl ApiError {
             ApiError::Unauthorized => 401,
             ApiError::NotFound { .. } => 404,
             ApiError::BadRequest(_) => 400,
+            ApiError::Conflict(_) => 409,
+            ApiError::Invalid { .. } => 422,
             ApiError::Internal(_) => 500,
         }
     }
 
     /// The JSON response for this error. Falls back to a bare status if the body can't be built.
     pub fn to_response(&self) -> Response {
-        json_response(&json!({"error": self.to_string()}), self.status())
+        let body = match self {
+            ApiError::Invalid { message, errors } => json!({"error": message, "errors": errors}),
+            other => json!({"error": other.to_string()}),
+        };
+        json_response(&body, self.status())
     }
+}
+
+/// One invalid field of a request body.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
 }
 
 impl From<worker::Error> for ApiError {

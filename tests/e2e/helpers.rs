@@ -448,3 +448,42 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+impl TestApp {
+    /// PUT JSON on the admin API with the test token.
+    pub fn api_put_json(&self, path: &str, body: &Value) -> Reply {
+        Self::finish(
+            self.agent
+                .put(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .header("Content-Type", "application/json")
+                .send(body.to_string().as_bytes()),
+        )
+    }
+}
+
+impl TestApp {
+    /// CPU seconds (user + system) used so far by wrangler and workerd (the process group).
+    pub fn process_group_cpu_seconds(&self) -> f64 {
+        let pgid = self.child.id() as i64;
+        // SAFETY: sysconf has no memory effects.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let mut total = 0u64;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // Fields after the command name (which may contain spaces) start after ") ".
+            let Some((_, rest)) = stat.rsplit_once(") ") else {
+                continue;
+            };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            // rest[0] = state, [2] = pgrp, [11] = utime, [12] = stime.
+            if f.get(2).and_then(|p| p.parse::<i64>().ok()) == Some(pgid) {
+                total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                total += f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+        total as f64 / ticks
+    }
+}

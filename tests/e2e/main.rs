@@ -10,3 +10,8 @@ mod auth;
 mod cron;
 mod email;
 mod health;
+mod scenario_ladder;
+mod sweep_approvals;
+mod sweep_bench;
+mod sweep_fixtures;
+mod sweep_idempotency;

@@ -1,6 +1,9 @@
 //! The operator API under `/api/` (bearer token checked by the router before we get here).
 //! Routes are grouped by domain, one module each; this file only picks the module.
 
+// `PUT /api/accounts/{id}/policy` (issue 6): to be routed from the `accounts` branch; reachable
+// meanwhile as `PUT /api/sweeps/accounts/{id}/policy`.
+pub(crate) mod account_policy;
 mod inbound;
 mod ledger;
 mod sweeps;
@@ -27,7 +30,8 @@ pub async fn route(
         // Inbound mail: the message log and the side-effect-free classifier (issue 5).
         Some("inbound" | "classify") => inbound::route(method, segments, req, env, config).await,
         // Sweeps, the test clock, approvals, tasks, outbound mail (issue 6).
-        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
+        // `test` holds the test-only seed route (refused unless TEST_CLOCKS is on).
+        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound" | "test") => {
             sweeps::route(method, segments, req, env, config).await
         }
         _ => Err(super::not_found(&method, &req.path())),

@@ -1,0 +1,5 @@
+//! Outbound mail (issue 6): turning a policy decision into a threaded RFC 5322 message
+//! ([`compose`], pure) and handing it to Cloudflare's `send_email` binding ([`send`]).
+
+pub mod compose;
+pub mod send;

@@ -97,6 +97,21 @@ fn a_ladder_over_seventy_days_on_a_small_book() {
         }
     }
 
+    for id in [
+        "erp:C-BER",
+        "erp:C-NYC",
+        "erp:C-STRAT",
+        "erp:C-DISP",
+        "erp:C-PROM",
+        "erp:C-PAY",
+    ] {
+        let rows: Vec<String> = outbound(&app, id)
+            .iter()
+            .map(|r| format!("{} {}", r["sent_at"].as_str().unwrap_or("-"), r["kind"]))
+            .collect();
+        eprintln!("{id}: {rows:?}");
+    }
+
     // Every email went out on a business day inside the recipient's 09:00–17:00 window.
     let window = |id: &str, tz: chrono_tz::Tz| {
         for row in outbound(&app, id) {
@@ -227,7 +242,13 @@ fn a_ladder_over_seventy_days_on_a_small_book() {
             header(m, "Auto-Submitted").as_deref(),
             Some("auto-generated")
         );
-        assert!(header(m, "Reply-To").unwrap().starts_with("ar+"), "{m}");
+        assert!(
+            header(m, "Reply-To")
+                .unwrap()
+                .trim_start_matches('<')
+                .starts_with("ar+"),
+            "{m}"
+        );
         if i > 0 {
             let prev = header(&to_anna[i - 1], "Message-ID").unwrap();
             assert_eq!(header(m, "In-Reply-To"), Some(prev));

@@ -10,7 +10,8 @@
 //! evaluated account moves its `next_action_at` into the future and leaves the due set, and an
 //! account whose evaluation failed is pushed back [`FAILED_RETRY_MINUTES`] so that a broken
 //! account cannot starve the others. Each account's object also arms its own alarm; the sweep is
-//! the safety net.
+//! the safety net: a cron sweep leaves accounts due in the last [`ALARM_SLACK_MINUTES`] to their
+//! alarm (without test clocks).
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
@@ -29,6 +30,9 @@ pub const BATCH: usize = 50;
 pub const DEFAULT_MAX_ACCOUNTS: usize = 500;
 /// How far a failed account's next evaluation is pushed back.
 pub const FAILED_RETRY_MINUTES: i64 = 60;
+/// A cron sweep leaves accounts due within this many minutes to their own alarm (armed in
+/// production), so that an alarm and the safety-net sweep rarely evaluate the same account.
+pub const ALARM_SLACK_MINUTES: i64 = 10;
 
 /// What to sweep.
 #[derive(Debug, Clone)]
@@ -97,6 +101,13 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
         .max(1);
     let as_of = req.as_of.filter(|_| config.test_clocks);
     let now_s = ts(now);
+    // Alarms are armed only without test clocks; then the cron sweep is the safety net.
+    let is_cron = req.trigger != "api";
+    let cutoff = if is_cron && !config.test_clocks {
+        ts(now - Duration::minutes(ALARM_SLACK_MINUTES))
+    } else {
+        now_s.clone()
+    };
 
     let mut due = 0usize;
     let mut done = 0usize;
@@ -145,7 +156,7 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
                    AND (next_action_at > ?2 OR (next_action_at = ?2 AND id > ?3))
                  ORDER BY next_action_at, id LIMIT ?4",
                 &[
-                    now_s.as_str().into(),
+                    cutoff.as_str().into(),
                     due_cursor.0.as_str().into(),
                     due_cursor.1.as_str().into(),
                     limit.into(),

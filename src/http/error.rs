@@ -12,17 +12,14 @@ pub enum ApiError {
     NotFound { method: String, path: String },
     #[error("{0}")]
     BadRequest(String),
-    /// The request conflicts with the current state (e.g. an approval already decided).
-    #[error("{0}")]
-    Conflict(String),
-    /// The body parsed but fields are invalid: 422 with `errors: [{field, message}]`.
-    #[error("{message}")]
-    Invalid {
-        message: String,
-        errors: Vec<FieldError>,
-    },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A well-formed request with invalid fields: 422 with one entry per bad field.
+    #[error("validation_failed")]
+    Validation(Vec<nudge_billing::FieldError>),
+    /// The request conflicts with the current state (an approval already decided, a task done).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 impl ApiError {
@@ -31,27 +28,30 @@ impl ApiError {
             ApiError::Unauthorized => 401,
             ApiError::NotFound { .. } => 404,
             ApiError::BadRequest(_) => 400,
-            ApiError::Conflict(_) => 409,
-            ApiError::Invalid { .. } => 422,
             ApiError::Internal(_) => 500,
+            ApiError::Validation(_) => 422,
+            ApiError::Conflict(_) => 409,
         }
     }
 
     /// The JSON response for this error. Falls back to a bare status if the body can't be built.
     pub fn to_response(&self) -> Response {
-        let body = match self {
-            ApiError::Invalid { message, errors } => json!({"error": message, "errors": errors}),
-            other => json!({"error": other.to_string()}),
-        };
-        json_response(&body, self.status())
+        json_response(&self.body(), self.status())
     }
-}
 
-/// One invalid field of a request body.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
+    /// The JSON body: `{"error": ...}`, plus `errors: [{path, field, message}]` for validation.
+    pub fn body(&self) -> serde_json::Value {
+        match self {
+            ApiError::Validation(errors) => json!({
+                "error": "validation_failed",
+                "errors": errors
+                    .iter()
+                    .map(|e| json!({"path": e.path, "field": e.path, "message": e.message}))
+                    .collect::<Vec<_>>(),
+            }),
+            other => json!({"error": other.to_string()}),
+        }
+    }
 }
 
 impl From<worker::Error> for ApiError {

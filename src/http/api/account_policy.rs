@@ -12,17 +12,11 @@ use worker::{Env, Request};
 
 use crate::clock;
 use crate::config::Config;
-use crate::http::error::{ApiError, FieldError};
+use crate::http::error::ApiError;
 use crate::store::{stmt, ts};
 
 fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::Invalid {
-        message: format!("invalid field `{field}`"),
-        errors: vec![FieldError {
-            field: field.to_string(),
-            message: message.into(),
-        }],
-    }
+    ApiError::Validation(vec![nudge_billing::FieldError::new(field, message)])
 }
 
 /// Validates and stores the account's overrides and switches.

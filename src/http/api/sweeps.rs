@@ -8,7 +8,7 @@
 //! - `GET /api/approvals?status=&account_id=`, `GET /api/approvals/{id}`,
 //!   `POST /api/approvals/{id}/approve|reject` `{"note"?, "by"?}`;
 //! - `GET /api/tasks?status=&account_id=`, `POST /api/tasks/{id}/done`;
-//! - `GET /api/outbound?account_id=&status=`;
+//! - `GET /api/outbound?account_id=&status=` (messages, and counts by status);
 //! - `POST /api/test/seed` (`TEST_CLOCKS` only): store account books directly, for tests and
 //!   benchmarks.
 
@@ -580,8 +580,25 @@ async fn list_outbound(req: &Request, env: &Env) -> Result<Value, ApiError> {
     let account = query(req, "account_id")?;
     let status = query(req, "status")?;
     let limit = super::limit(req)?;
+    let db = env.d1("DB")?;
+    #[derive(Deserialize, serde::Serialize)]
+    struct Count {
+        status: String,
+        n: i64,
+    }
+    let counts: Vec<Count> = stmt(
+        &db,
+        "SELECT status, COUNT(*) AS n FROM outbound_messages WHERE (?1 IS NULL OR account_id = ?1)
+         GROUP BY status ORDER BY status",
+        &[account.clone().into()],
+    )?
+    .all()
+    .await?
+    .results()?;
+    let counts: serde_json::Map<String, Value> =
+        counts.into_iter().map(|c| (c.status, json!(c.n))).collect();
     let rows: Vec<OutboundRow> = stmt(
-        &env.d1("DB")?,
+        &db,
         "SELECT id, account_id, message_id, step_key, kind, to_addr, subject, status, attempts,
                 last_error, created_at, sent_at
          FROM outbound_messages WHERE (?1 IS NULL OR account_id = ?1) AND (?2 IS NULL OR status = ?2)
@@ -591,7 +608,7 @@ async fn list_outbound(req: &Request, env: &Env) -> Result<Value, ApiError> {
     .all()
     .await?
     .results()?;
-    Ok(json!({ "messages": rows }))
+    Ok(json!({ "messages": rows, "counts": counts }))
 }
 
 /// One account to seed.

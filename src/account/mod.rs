@@ -13,8 +13,11 @@ mod evaluate;
 mod inbound;
 mod ledger;
 
-pub use command::{Command, Envelope, EvaluateCommand, InboundCommand, LedgerCommand};
+pub use command::{
+    ApplyPaymentCommand, Command, Envelope, EvaluateCommand, InboundCommand, LedgerCommand,
+};
 pub use context::AccountCtx;
+pub use ledger::new_reply_token;
 
 use serde_json::json;
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, State};
@@ -55,6 +58,7 @@ impl DurableObject for AccountObject {
             Command::Inbound(cmd) => inbound::handle(&ctx, cmd).await,
             Command::Evaluate(cmd) => evaluate::handle(&ctx, cmd).await,
             Command::State => evaluate::state(&ctx).await,
+            Command::ApplyPayment(cmd) => ledger::apply_payment(&ctx, cmd).await,
         };
         Ok(match result {
             Ok(body) => json_response(&body, 200),

@@ -14,6 +14,12 @@ pub enum ApiError {
     BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A webhook whose signature was refused (400 for Stripe, 401 for the ERP contract).
+    #[error("{message}")]
+    Signature { status: u16, message: String },
+    /// A well-formed request with invalid fields: 422 with one entry per bad field.
+    #[error("validation_failed")]
+    Validation(Vec<nudge_billing::FieldError>),
 }
 
 impl ApiError {
@@ -23,12 +29,28 @@ impl ApiError {
             ApiError::NotFound { .. } => 404,
             ApiError::BadRequest(_) => 400,
             ApiError::Internal(_) => 500,
+            ApiError::Signature { status, .. } => *status,
+            ApiError::Validation(_) => 422,
         }
     }
 
     /// The JSON response for this error. Falls back to a bare status if the body can't be built.
     pub fn to_response(&self) -> Response {
-        json_response(&json!({"error": self.to_string()}), self.status())
+        json_response(&self.body(), self.status())
+    }
+
+    /// The JSON body: `{"error": ...}`, plus `errors: [{path, field, message}]` for validation.
+    pub fn body(&self) -> serde_json::Value {
+        match self {
+            ApiError::Validation(errors) => json!({
+                "error": "validation_failed",
+                "errors": errors
+                    .iter()
+                    .map(|e| json!({"path": e.path, "field": e.path, "message": e.message}))
+                    .collect::<Vec<_>>(),
+            }),
+            other => json!({"error": other.to_string()}),
+        }
     }
 }
 

@@ -20,9 +20,10 @@ use super::{AccountCtx, ApplyPaymentCommand, EvaluateCommand, LedgerCommand};
 use crate::http::error::ApiError;
 use crate::store::{self, book, stmt, ts, P};
 
-/// Event ids containing this marker make the batch fail on a real D1 constraint (the
-/// `webhook_events` row written twice) when `TEST_CLOCKS` is on: the e2e proof that a
-/// processing failure leaves nothing partial. Never active in production.
+/// Event ids containing this marker make the event's first delivery fail on a real D1
+/// constraint (the `webhook_events` row written twice, as the batch's last statement) when
+/// `TEST_CLOCKS` is on: the e2e proof that a processing failure leaves nothing partial and that
+/// the retry applies cleanly. Never active in production (`TEST_CLOCKS` is off there).
 const TEST_FAILURE_MARKER: &str = "__fail_batch__";
 
 #[derive(Deserialize)]
@@ -234,8 +235,14 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: LedgerCommand) -> Result<Value, A
     };
     statements.push(idempotency()?);
     if ctx.config.test_clocks && cmd.event_id.contains(TEST_FAILURE_MARKER) {
-        // The same primary key twice: the whole batch is rolled back by D1.
-        statements.push(idempotency()?);
+        // First delivery only (remembered in the object's storage, not D1): the same primary
+        // key twice, so D1 rolls the whole batch back; the sender's retry then succeeds.
+        let key = format!("test_failed:{}:{}", cmd.source, cmd.event_id);
+        let storage = ctx.state.storage();
+        if storage.get::<bool>(&key).await?.is_none() {
+            storage.put(&key, true).await?;
+            statements.push(idempotency()?);
+        }
     }
     let count = statements.len();
     db.batch(statements).await.map_err(|e| {

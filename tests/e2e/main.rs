@@ -10,3 +10,7 @@ mod auth;
 mod cron;
 mod email;
 mod health;
+mod ledger_api;
+mod webhooks_erp;
+mod webhooks_fixtures;
+mod webhooks_stripe;

@@ -10,6 +10,7 @@ pub mod client;
 mod command;
 mod context;
 mod evaluate;
+mod gate;
 mod inbound;
 mod ledger;
 
@@ -34,14 +35,21 @@ const ACCOUNT_ID_KEY: &str = "account_id";
 pub struct AccountObject {
     state: State,
     env: Env,
+    /// One command at a time, also across awaits on D1 (see `gate.rs`).
+    gate: std::rc::Rc<gate::Gate>,
 }
 
 impl DurableObject for AccountObject {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env }
+        Self {
+            state,
+            env,
+            gate: std::rc::Rc::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let _turn = self.gate.enter().await;
         let envelope: Envelope = match req.json().await {
             Ok(e) => e,
             Err(e) => {
@@ -73,6 +81,7 @@ impl DurableObject for AccountObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        let _turn = self.gate.enter().await;
         let Some(account_id) = self.state.storage().get::<String>(ACCOUNT_ID_KEY).await? else {
             return Ok(json_response(&json!({"skipped": "no account"}), 200));
         };

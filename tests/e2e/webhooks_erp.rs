@@ -296,3 +296,53 @@ fn payment_before_its_invoice_converges() {
         .is_empty());
     let _: Value = detail;
 }
+
+#[test]
+fn concurrent_deliveries_to_one_account_are_serialised_and_applied_once() {
+    let app = spawn_app();
+    send_erp(&app, &erp_customer("c0", "C-C", "Concurrent SA"));
+    // 12 different invoices and 12 copies of one more, all at once, to the same account.
+    let mut bodies: Vec<Value> = (0..12)
+        .map(|i| {
+            erp_invoice(
+                &format!("c-{i}"),
+                "C-C",
+                &format!("I-C{i}"),
+                &format!("INV-C{i}"),
+                "10.00",
+            )
+        })
+        .collect();
+    bodies.extend((0..12).map(|_| erp_invoice("c-same", "C-C", "I-SAME", "INV-SAME", "10.00")));
+    let results: Vec<(u16, Value)> = std::thread::scope(|s| {
+        let handles: Vec<_> = bodies
+            .iter()
+            .map(|b| s.spawn(|| send_erp(&app, b)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    for (s, b) in &results {
+        assert_eq!(*s, 200, "{b}");
+    }
+    let applied: i64 = results
+        .iter()
+        .map(|(_, b)| b["applied"].as_i64().unwrap_or(0))
+        .sum();
+    let dups: i64 = results
+        .iter()
+        .map(|(_, b)| b["duplicates"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!((applied, dups), (13, 11));
+    let detail = account(&app, "erp:C-C");
+    assert_eq!(detail["invoices"].as_array().map(Vec::len), Some(13));
+    let created = detail["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "invoice_created")
+        .count();
+    assert_eq!(created, 13);
+}

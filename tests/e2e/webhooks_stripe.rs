@@ -263,3 +263,44 @@ fn unhandled_types_are_acknowledged_and_disputes_find_their_account_by_charge() 
     );
     assert_eq!(detail["disputes"][0]["status"], "open");
 }
+
+#[test]
+fn rotated_stripe_secrets_are_all_accepted() {
+    let app = crate::helpers::spawn_app_with(crate::helpers::AppOptions {
+        vars: vec![(
+            "STRIPE_WEBHOOK_SECRET".into(),
+            format!("whsec_old_one, {STRIPE_SECRET}"),
+        )],
+    });
+    let body =
+        stripe_event("customer.created", "evt_rot_1", ISSUED, "cus_Rot", "in_Rot").to_string();
+    let now = unix_now();
+    let old = stripe_signature("whsec_old_one", now, &body);
+    let r = app.post_raw(
+        "/webhooks/stripe",
+        &[("Stripe-Signature", &old)],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Stripe's own roll: two v1 signatures, one of them unknown.
+    let body2 = stripe_event(
+        "customer.updated",
+        "evt_rot_2",
+        ISSUED + 1,
+        "cus_Rot",
+        "in_Rot",
+    )
+    .to_string();
+    let both = format!(
+        "{},v1={}",
+        stripe_signature(STRIPE_SECRET, now, &body2),
+        crate::helpers::hmac_hex("whsec_unknown", &format!("{now}.{body2}"))
+    );
+    let r = app.post_raw(
+        "/webhooks/stripe",
+        &[("Stripe-Signature", &both)],
+        body2.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(account_count(&app), 1);
+}

@@ -21,6 +21,7 @@ use crate::decision::{Action, Decision, ProposedAction, ProposedActionKind, Send
 use crate::late_charges::late_charge;
 use crate::picture::{classify, picture, Class, Picture, PromiseCover};
 use crate::policy::Policy;
+use crate::prefetch::prefetch;
 use crate::reason::{Reason, ReasonCode};
 use crate::snapshot::AccountSnapshot;
 use crate::stage::{Stage, Tone};
@@ -35,6 +36,32 @@ pub fn evaluate<'a>(
     now: DateTime<Utc>,
 ) -> Decision<'a> {
     Evaluation::new(snapshot, policy, now).run()
+}
+
+/// `part:part:…:seq` without the formatting machinery (this runs for every action).
+fn step_key(parts: &[&str], seq: u32) -> String {
+    let mut key = String::with_capacity(32);
+    for p in parts {
+        key.push_str(p);
+        key.push(':');
+    }
+    let mut digits = [0u8; 10];
+    let mut n = seq;
+    let mut len = 0;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == digits.len() {
+            break;
+        }
+    }
+    for d in digits.iter().take(len).rev() {
+        key.push(char::from(*d));
+    }
+    key
 }
 
 /// The working state of one evaluation.
@@ -63,6 +90,11 @@ struct Episode {
 
 impl<'a, 'p> Evaluation<'a, 'p> {
     fn new(s: &'a AccountSnapshot, policy: &'p Policy, now: DateTime<Utc>) -> Self {
+        // Everything but the invoices (prefetched as they are read) is read later on.
+        prefetch(&s.state.touches);
+        prefetch(&s.contacts);
+        prefetch(&s.promises);
+        prefetch(&s.disputes);
         let ln = LocalNow::new(now, s.account.timezone);
         Evaluation {
             s,
@@ -407,7 +439,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                             "{} is at `{}` but capped at `{}`: please follow up personally.",
                             s.account.name, stage, cap
                         ),
-                        step_key: format!("owner_review:{stage}:{seq}"),
+                        step_key: step_key(&["owner_review", stage.as_str()], seq),
                         stage,
                     });
                 }
@@ -423,8 +455,8 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 let kind = self.proposed_kind(pic);
                 return Action::Approval(ProposedAction {
                     kind,
-                    step_key: format!("review:{seq}"),
-                    invoice_ids: self.overdue_ids(covers),
+                    step_key: step_key(&["review"], seq),
+                    invoice_ids: self.overdue_ids(pic, covers),
                     assignee: s.account.owner.clone(),
                     summary: format!(
                         "{}: {} overdue invoice(s), oldest {} day(s); final notice given.",
@@ -463,7 +495,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                     "No reachable contact at {} for a `{}` reminder: find the right person.",
                     s.account.name, stage
                 ),
-                step_key: format!("find_contact:{seq}"),
+                step_key: step_key(&["find_contact"], seq),
                 stage,
             });
         };
@@ -491,8 +523,8 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             let lc = &policy.late_charges;
             let mut ids = Vec::with_capacity(pic.metrics.overdue_invoices as usize);
             let mut charges = Vec::new();
-            for inv in &s.invoices {
-                if let Class::Overdue(days) = classify(inv, s, policy, self.today, covers) {
+            for (i, inv) in s.invoices.iter().enumerate() {
+                if let Some(days) = pic.overdue_days(i, inv, s, policy, self.today, covers) {
                     ids.push(Cow::Borrowed(inv.id.as_str()));
                     if lc.enabled && stage >= lc.from_stage {
                         charges.push(late_charge(inv, days, lc));
@@ -503,7 +535,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 let n = i64::try_from(charges.len()).unwrap_or(i64::MAX);
                 self.reason(Reason::with_figure(ReasonCode::LateChargesQuoted, n));
             }
-            (ids, format!("{stage}:{seq}"), charges)
+            (ids, step_key(&[stage.as_str()], seq), charges)
         };
         self.reason(Reason::with_stage(ReasonCode::Send, stage));
         Action::Send(Send {
@@ -539,17 +571,16 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         tone
     }
 
-    fn overdue_ids(&self, covers: &[PromiseCover<'_>]) -> Vec<Cow<'a, str>> {
-        self.s
-            .invoices
+    fn overdue_ids(&self, pic: &Picture, covers: &[PromiseCover<'_>]) -> Vec<Cow<'a, str>> {
+        let (s, policy, today) = (self.s, self.policy, self.today);
+        s.invoices
             .iter()
-            .filter(|inv| {
-                matches!(
-                    classify(inv, self.s, self.policy, self.today, covers),
-                    Class::Overdue(_)
-                )
+            .enumerate()
+            .filter(|(i, inv)| {
+                pic.overdue_days(*i, inv, s, policy, today, covers)
+                    .is_some()
             })
-            .map(|inv| Cow::Borrowed(inv.id.as_str()))
+            .map(|(_, inv)| Cow::Borrowed(inv.id.as_str()))
             .collect()
     }
 
@@ -613,5 +644,20 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             paused_stage,
             metrics: pic.metrics,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step_key;
+
+    #[test]
+    fn step_keys_join_parts_and_the_sequence() {
+        assert_eq!(step_key(&["firm"], 12), "firm:12");
+        assert_eq!(
+            step_key(&["owner_review", "final"], 0),
+            "owner_review:final:0"
+        );
+        assert_eq!(step_key(&["review"], u32::MAX), "review:4294967295");
     }
 }

@@ -15,6 +15,7 @@ pub mod late_charges;
 pub mod overrides;
 mod picture;
 pub mod policy;
+mod prefetch;
 pub mod reason;
 pub mod snapshot;
 pub mod stage;

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::decision::{Exposure, Metrics};
 use crate::policy::Policy;
+use crate::prefetch::prefetch;
 use crate::snapshot::AccountSnapshot;
 
 /// What an active promise covers: named invoices, or all overdue invoices (in one currency or all).
@@ -131,6 +132,31 @@ pub(crate) struct Picture {
     pub auto_pending: u32,
     /// Overdue invoices that exist before promises are taken into account.
     pub overdue_before_promises: u32,
+    /// Bit `i` set: invoice `i` (for `i < 64`) is dunnable and overdue. Saves classifying the
+    /// invoices again when listing them in a decision.
+    pub overdue_mask: u64,
+}
+
+impl Picture {
+    /// Days past due when invoice `i` of `s` is dunnable and overdue, `None` otherwise.
+    pub(crate) fn overdue_days(
+        &self,
+        i: usize,
+        inv: &Invoice,
+        s: &AccountSnapshot,
+        policy: &Policy,
+        today: NaiveDate,
+        covers: &[PromiseCover<'_>],
+    ) -> Option<i64> {
+        if i < 64 {
+            (self.overdue_mask & (1u64 << i) != 0).then(|| (today - inv.due_date).num_days())
+        } else {
+            match classify(inv, s, policy, today, covers) {
+                Class::Overdue(days) => Some(days),
+                _ => None,
+            }
+        }
+    }
 }
 
 fn exposure_mut(list: &mut Vec<Exposure>, currency: Currency) -> Option<&mut Exposure> {
@@ -160,7 +186,15 @@ pub(crate) fn picture(
         .checked_sub_days(Days::new(u64::from(policy.behaviour.lookback_days)))
         .unwrap_or(NaiveDate::MIN);
     let mut late_sum: i64 = 0;
+    // Start loading the first invoices together, then stay a few ahead of the loop.
+    const AHEAD: usize = 6;
+    for inv in s.invoices.iter().take(AHEAD) {
+        prefetch(std::slice::from_ref(inv));
+    }
     for (i, inv) in s.invoices.iter().enumerate() {
+        if let Some(next) = s.invoices.get(i + AHEAD) {
+            prefetch(std::slice::from_ref(next));
+        }
         if inv.status != InvoiceStatus::Draft && inv.status != InvoiceStatus::Void {
             p.latest_issue = p.latest_issue.max(Some(inv.issue_date));
         }
@@ -216,6 +250,9 @@ pub(crate) fn picture(
                 p.overdue_before_promises += 1;
             }
             Class::Overdue(days) => {
+                if i < 64 {
+                    p.overdue_mask |= 1u64 << i;
+                }
                 p.overdue_before_promises += 1;
                 p.metrics.overdue_invoices += 1;
                 p.metrics.oldest_days_overdue = p.metrics.oldest_days_overdue.max(days);

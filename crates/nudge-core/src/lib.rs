@@ -4,6 +4,7 @@
 //! Everything here is pure: no I/O, no clock (callers pass `now`), no `worker::*`. It compiles and
 //! tests natively in seconds and is wrapped by the Workers adapter in the root crate.
 
+pub mod approval;
 pub mod calendar;
 pub mod dispute;
 pub mod dispute_effects;

@@ -11,6 +11,8 @@ use crate::phrases::quote::{
 };
 use crate::phrases::signature::{CLIENT_SIGNATURES, VALEDICTIONS};
 
+/// Longest line (in bytes) that can be a sign-off or a client signature ("Sent from my …").
+const MAX_SIGNATURE_LINE_BYTES: usize = 80;
 /// How many lines an attribution ("On … wrote:") may be wrapped across.
 const ATTRIBUTION_MAX_LINES: usize = 3;
 /// How many lines after a `From:` line we look for the rest of a quoted header block.
@@ -50,10 +52,12 @@ fn is_quoted(line: &str) -> bool {
 fn history_start(lines: &[&str]) -> Option<usize> {
     (0..lines.len()).find(|&i| {
         let line = lines.get(i).copied().unwrap_or("");
-        is_separator(line)
-            || is_underline(line)
-            || is_header_block(lines, i)
-            || is_attribution(lines, i)
+        // Quoted lines are dropped anyway; markers inside them do not end the new text.
+        !is_quoted(line)
+            && (is_separator(line)
+                || is_underline(line)
+                || is_header_block(lines, i)
+                || is_attribution(lines, i))
     })
 }
 
@@ -61,6 +65,12 @@ fn history_start(lines: &[&str]) -> Option<usize> {
 /// message:" and their translations.
 fn is_separator(line: &str) -> bool {
     let trimmed = line.trim();
+    let decorated = ["---", "___", "***", "==="]
+        .iter()
+        .any(|d| trimmed.contains(d));
+    if !decorated && !trimmed.ends_with(':') {
+        return false;
+    }
     let lower = trimmed.to_lowercase();
     let core = lower
         .trim_matches(|c: char| matches!(c, '-' | '_' | '*' | '=' | ' ' | '<' | '>'))
@@ -84,6 +94,9 @@ fn is_underline(line: &str) -> bool {
 
 /// The name of a header-like line (`From: x`, `*From:* x`, `De : x`), lower-cased.
 fn header_name(line: &str) -> Option<String> {
+    if !line.contains(':') {
+        return None;
+    }
     let t = line.trim().trim_start_matches('*').trim_start();
     let (name, _) = t.split_once(':')?;
     let name = name.trim().trim_end_matches('*').trim();
@@ -119,6 +132,15 @@ fn is_attribution(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i) else {
         return false;
     };
+    // Every attribution ends with a colon within its few lines; most lines can be skipped cheaply.
+    let ends_with_colon = lines
+        .iter()
+        .skip(i)
+        .take(ATTRIBUTION_MAX_LINES)
+        .any(|l| l.trim_end().ends_with(':'));
+    if !ends_with_colon {
+        return false;
+    }
     let first_lower = first.trim().to_lowercase();
     if first_lower.is_empty() {
         return false;
@@ -172,17 +194,21 @@ fn contains_wrote_verb(lower: &str) -> bool {
 
 /// Index of the first signature line, if any.
 fn signature_start(lines: &[&str]) -> Option<usize> {
-    let has_content_before = |i: usize| lines.iter().take(i).any(|l| !l.trim().is_empty());
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_end();
+    let first_content = lines.iter().position(|l| !l.trim().is_empty())?;
+    for (i, line) in lines.iter().enumerate().skip(first_content) {
+        let t = line.trim();
         if t == "--" {
             return Some(i);
         }
-        let lower = t.trim_start().to_lowercase();
+        // Sign-offs and client signatures are short lines; skip prose without allocating.
+        if t.is_empty() || t.len() > MAX_SIGNATURE_LINE_BYTES {
+            continue;
+        }
+        let lower = t.to_lowercase();
         if CLIENT_SIGNATURES.iter().any(|s| lower.starts_with(s)) {
             return Some(i);
         }
-        if has_content_before(i) && is_signoff(lines, i, &lower) {
+        if i > first_content && is_signoff(lines, i, &lower) {
             return Some(i);
         }
     }
@@ -193,6 +219,9 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
 fn is_signoff(lines: &[&str], i: usize, lower: &str) -> bool {
     let core = lower.trim_end_matches([',', '.', '!', ':', ';', '-', ' ']);
     let core = collapse_spaces(core);
+    if !VALEDICTIONS.iter().any(|v| core.starts_with(v)) {
+        return false;
+    }
     let tail: Vec<&str> = lines
         .iter()
         .skip(i + 1)

@@ -385,3 +385,14 @@ fn serialises_snake_case() {
         "ticket_acknowledgement"
     );
 }
+
+#[test]
+fn typical_reply_used_by_the_bench() {
+    let e = load("typical_reply_5kb.eml");
+    assert!(e.new_text.starts_with("Hi,\n\nThanks for the reminder."));
+    assert!(e
+        .new_text
+        .ends_with("Our PO number for the corrected invoice is PO-88231."));
+    assert_no_reminder(&e);
+    assert!(e.machine.is_none());
+}

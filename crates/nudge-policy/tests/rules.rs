@@ -580,3 +580,56 @@ fn decisions_serialise_as_snake_case_json_and_record_once() {
         Default::default()
     );
 }
+
+#[test]
+fn partly_paying_accounts_with_many_invoices_are_proposed_a_payment_plan() {
+    let p = Policy::default();
+    let mut a = inv("a", days_ago(60), "1000");
+    a.paid = dec("300");
+    let mut s = snapshot(vec![
+        a,
+        inv("b", days_ago(50), "1000"),
+        inv("c", days_ago(46), "1000"),
+    ]);
+    s.state.touches = vec![email_days_ago(10, Stage::Final, "final:1")];
+    match &eval(&s, &p, now()).action {
+        Action::Approval(a) => {
+            assert_eq!(a.kind, ProposedActionKind::PaymentPlan);
+            assert_eq!(a.invoice_ids.len(), 3);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_credited_dispute_leaves_only_the_remainder_in_dunning() {
+    let p = Policy::default();
+    let mut a = inv("a", days_ago(10), "1000");
+    a.credited = dec("1000");
+    let mut b = inv("b", days_ago(10), "1000");
+    b.credited = dec("400");
+    let mut s = snapshot(vec![a, b]);
+    let mut d = dispute(&["a", "b"], DisputeStatus::ResolvedCredited);
+    d.resolved_at = Some(now() - chrono::Duration::days(2));
+    s.disputes = vec![d];
+    let dec_ = eval(&s, &p, now());
+    assert_eq!(send(&dec_).invoice_ids, vec!["b"]);
+    assert_eq!(dec_.metrics.exposure[0].overdue, dec("600"));
+}
+
+#[test]
+fn broken_promises_make_a_chronic_payer() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(9), "100")]);
+    let mut p1 = promise(days_ago(60), None, &[]);
+    p1.status = PromiseStatus::Broken;
+    let mut p2 = p1.clone();
+    p2.id = "prm_2".into();
+    p2.promised_date = days_ago(30);
+    s.promises = vec![p1, p2];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::ChronicLatePayer));
+    assert_eq!(d.metrics.broken_promises, 2);
+    assert_eq!(d.stage, Stage::Firm); // 9 + 7 ≥ 15
+    assert_eq!(send(&d).tone, Tone::Firm); // friendly step, one notch firmer
+}

@@ -105,9 +105,26 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
 /// body part joined (HTML ones converted to text); for HTML, the new-text source is only what
 /// stands above the client's quote container.
 fn body_texts(message: &Message<'_>) -> (String, String) {
+    let (full, fresh) = join_bodies(message.text_bodies());
+    if !full.is_empty() {
+        return (full, fresh);
+    }
+    // An empty text/plain alternative next to a real HTML one: read the HTML.
+    let (full, fresh) = join_bodies(message.html_bodies());
+    if !full.is_empty() {
+        return (full, fresh);
+    }
+    match fallback_body(message) {
+        Some(raw) => (raw.clone(), raw),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// Readable text and new-text source of body parts, each joined with a blank line.
+fn join_bodies<'a>(parts: impl Iterator<Item = &'a MessagePart<'a>>) -> (String, String) {
     let mut full: Vec<String> = Vec::new();
     let mut fresh: Vec<String> = Vec::new();
-    for part in message.text_bodies() {
+    for part in parts {
         let (whole, new) = match &part.body {
             PartType::Text(t) => (t.to_string(), t.to_string()),
             PartType::Html(h) => (html::to_text(h), html::new_part_text(h)),
@@ -116,11 +133,6 @@ fn body_texts(message: &Message<'_>) -> (String, String) {
         if !whole.trim().is_empty() {
             full.push(whole.trim_end().to_string());
             fresh.push(new.trim_end().to_string());
-        }
-    }
-    if full.is_empty() {
-        if let Some(raw) = fallback_body(message) {
-            return (raw.clone(), raw);
         }
     }
     (full.join("\n\n"), fresh.join("\n\n"))

@@ -19,9 +19,13 @@ const ATTRIBUTION_MAX_LINES: usize = 3;
 const HEADER_BLOCK_WINDOW: usize = 6;
 /// Lines after a sign-off ("Kind regards,") that may still be the signature (name, title, phone).
 const SIGNOFF_TAIL_LINES: usize = 12;
-/// Lines after a bare "Thanks," that may still be the signature; fewer, because "Thanks," also
-/// opens sentences.
-const THANKS_TAIL_LINES: usize = 5;
+/// Lines after a bare "Thanks," that may still be the signature; fewer and shorter, because
+/// "Thanks," also opens sentences.
+const THANKS_TAIL_LINES: usize = 8;
+/// Longest signature line after a sign-off, in characters.
+const SIGNOFF_TAIL_CHARS: usize = 80;
+/// Longest signature line after a bare "Thanks,", in characters.
+const THANKS_TAIL_CHARS: usize = 60;
 
 /// Only what the sender wrote now: quoted history (`>` lines, "On … wrote:", Outlook
 /// `From:/Sent:` blocks, "-----Original Message-----", forwarded headers) and the signature
@@ -31,13 +35,13 @@ const THANKS_TAIL_LINES: usize = 5;
 pub fn extract_new_text(body: &str) -> String {
     let normalised = body.replace("\r\n", "\n").replace(['\r', '\u{a0}'], " ");
     let lines: Vec<&str> = normalised.split('\n').collect();
-    let cut = history_start(&lines).unwrap_or(lines.len());
-    let mut kept: Vec<&str> = lines
-        .iter()
-        .take(cut)
-        .copied()
-        .filter(|l| !is_quoted(l))
-        .collect();
+    let cut = history_start(&lines, 0);
+    let mut kept = unquoted(&lines, 0, cut.unwrap_or(lines.len()));
+    if let Some(answer) = cut.and_then(|c| bottom_posted(&lines, c)) {
+        if kept.iter().all(|l| l.trim().is_empty()) {
+            kept = answer;
+        }
+    }
     let sig = signature_start(&kept).unwrap_or(kept.len());
     kept.truncate(sig);
     tidy(&kept)
@@ -48,9 +52,38 @@ fn is_quoted(line: &str) -> bool {
     line.trim_start().starts_with('>')
 }
 
-/// Index of the first line of quoted history, if any.
-fn history_start(lines: &[&str]) -> Option<usize> {
-    (0..lines.len()).find(|&i| {
+/// The unquoted lines in `from..to`.
+fn unquoted<'a>(lines: &[&'a str], from: usize, to: usize) -> Vec<&'a str> {
+    lines
+        .iter()
+        .take(to)
+        .skip(from)
+        .copied()
+        .filter(|l| !is_quoted(l))
+        .collect()
+}
+
+/// A bottom-posted answer: nothing above the attribution, the quoted message (`>` lines) right
+/// below it, and the sender's text after that quote, up to the next history marker. Only when the
+/// quote is `>`-marked, so our own unmarked reminder can never be taken for the answer.
+fn bottom_posted<'a>(lines: &[&'a str], cut: usize) -> Option<Vec<&'a str>> {
+    if !is_attribution(lines, cut) {
+        return None;
+    }
+    let quote = (cut + 1..lines.len())
+        .take(ATTRIBUTION_MAX_LINES + 1)
+        .find(|&i| lines.get(i).is_some_and(|l| is_quoted(l)))?;
+    let end = history_start(lines, quote).unwrap_or(lines.len());
+    let answer = unquoted(lines, quote, end);
+    answer
+        .iter()
+        .any(|l| !l.trim().is_empty())
+        .then_some(answer)
+}
+
+/// Index of the first line of quoted history at or after `from`, if any.
+fn history_start(lines: &[&str], from: usize) -> Option<usize> {
+    (from..lines.len()).find(|&i| {
         let line = lines.get(i).copied().unwrap_or("");
         // Quoted lines are dropped anyway; markers inside them do not end the new text.
         !is_quoted(line)
@@ -228,7 +261,9 @@ fn is_signoff(lines: &[&str], i: usize, lower: &str) -> bool {
         .map(|l| l.trim())
         .filter(|l| !l.is_empty())
         .collect();
-    let short_tail = |max: usize| tail.len() <= max && tail.iter().all(|l| l.chars().count() <= 80);
+    let short_tail = |max_lines: usize, max_chars: usize| {
+        tail.len() <= max_lines && tail.iter().all(|l| l.chars().count() <= max_chars)
+    };
     let is_thanks = |v: &str| {
         [
             "thank",
@@ -243,12 +278,11 @@ fn is_signoff(lines: &[&str], i: usize, lower: &str) -> bool {
         .any(|t| v.starts_with(t))
     };
     if let Some(v) = VALEDICTIONS.iter().find(|v| core == **v) {
-        let max = if is_thanks(v) {
-            THANKS_TAIL_LINES
+        return if is_thanks(v) {
+            short_tail(THANKS_TAIL_LINES, THANKS_TAIL_CHARS)
         } else {
-            SIGNOFF_TAIL_LINES
+            short_tail(SIGNOFF_TAIL_LINES, SIGNOFF_TAIL_CHARS)
         };
-        return short_tail(max);
     }
     // "Best regards, John Smith" on one line, with at most a short signature after it.
     VALEDICTIONS.iter().filter(|v| !is_thanks(v)).any(|v| {
@@ -258,7 +292,7 @@ fn is_signoff(lines: &[&str], i: usize, lower: &str) -> bool {
                 let words = name.split_whitespace().count();
                 (1..=3).contains(&words)
             })
-    }) && short_tail(THANKS_TAIL_LINES)
+    }) && short_tail(THANKS_TAIL_LINES, SIGNOFF_TAIL_CHARS)
 }
 
 fn collapse_spaces(s: &str) -> String {
@@ -342,6 +376,38 @@ mod tests {
     fn thanks_opening_a_sentence_is_kept() {
         let body = "Thanks,\nwe have checked the invoice and there is an error in the quantity on line 3 which we dispute.\nWe will pay the rest.\nPlease send a corrected invoice, the unit price is wrong too.\nAlso the PO number is missing.\nAnd the address is outdated.\nAnd one more thing here.";
         assert!(extract_new_text(body).contains("we have checked"));
+    }
+
+    #[test]
+    fn bottom_posted_answer_is_found() {
+        let body = "On Mon, 30 Nov 2026, AR <ar@x.example> wrote:\n> Please pay by Friday.\n> Thanks\n\nWe paid on Tuesday.\n\nTom";
+        assert_eq!(extract_new_text(body), "We paid on Tuesday.\n\nTom");
+    }
+
+    #[test]
+    fn unmarked_history_below_attribution_is_never_the_answer() {
+        let body = "On Mon, 30 Nov 2026, AR <ar@x.example> wrote:\nPlease pay by Friday.";
+        assert_eq!(extract_new_text(body), "");
+    }
+
+    #[test]
+    fn localised_outlook_blocks() {
+        for block in [
+            "De : AR <ar@x.example>\nEnvoyé : lundi 30 novembre 2026 09:00\nÀ : Claire\nObjet : Facture",
+            "Van: AR <ar@x.example>\nVerzonden: maandag 30 november 2026 09:00\nAan: Jan\nOnderwerp: Factuur",
+            "Från: AR <ar@x.example>\nSkickat: den 30 november 2026 09:00\nTill: Karin\nÄmne: Faktura",
+            "De: AR <ar@x.example>\nEnviado: lunes, 30 de noviembre de 2026 9:00\nPara: Luis\nAsunto: Factura",
+            "*From:* AR <ar@x.example>\n*Sent:* Monday, 30 November 2026 09:00\n*To:* Tom\n*Subject:* Invoice",
+        ] {
+            let body = format!("Answer here.\n\n{block}\n\nPlease pay by Friday.");
+            assert_eq!(extract_new_text(&body), "Answer here.", "{block}");
+        }
+    }
+
+    #[test]
+    fn thanks_with_a_long_signature_block() {
+        let body = "Paid today.\n\nThanks,\nTom Becker\nPurchasing Manager | Nordwind GmbH\nHafenstrasse 12\n20457 Hamburg\n+49 40 1234567\nwww.nordwind.example";
+        assert_eq!(extract_new_text(body), "Paid today.");
     }
 
     #[test]

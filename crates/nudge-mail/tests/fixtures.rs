@@ -396,3 +396,11 @@ fn typical_reply_used_by_the_bench() {
     assert_no_reminder(&e);
     assert!(e.machine.is_none());
 }
+
+#[test]
+fn empty_plain_alternative_falls_back_to_html() {
+    let e = load("human_empty_plain_alternative.eml");
+    assert!(e.text.contains("Please pay invoice INV-5"));
+    assert_eq!(e.new_text, "Can you send me a copy of INV-5?");
+    assert_no_reminder(&e);
+}

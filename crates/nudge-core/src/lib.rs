@@ -11,6 +11,7 @@ pub mod dispute_effects;
 pub mod event_log;
 pub mod ledger;
 pub mod money;
+pub mod money_arith;
 pub mod promise;
 pub mod promise_assessment;
 

@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use nudge_core::money_arith::saturating_add;
 use nudge_core::promise::{Promise, PromiseStatus};
 use nudge_core::promise_assessment::assess_promise_with;
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ use rust_decimal::Decimal;
 use crate::contact::{cc_for, choose_contact, ContactPurpose};
 use crate::decision::{Action, Decision, ProposedAction, ProposedActionKind, Send, Task, TaskKind};
 use crate::late_charges::late_charge;
-use crate::picture::{classify, picture, Class, Picture, PromiseCover};
+use crate::picture::{classify, open_of, picture, Class, Picture, PromiseCover};
 use crate::policy::Policy;
 use crate::prefetch::prefetch;
 use crate::reason::{Reason, ReasonCode};
@@ -325,7 +326,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                             classify(inv, self.s, self.policy, self.today, &[]),
                             Class::Overdue(_)
                         ) {
-                            named += inv.open_amount();
+                            named = saturating_add(named, open_of(inv));
                         }
                     }
                     a >= named
@@ -631,9 +632,11 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         }
         // Time alone changes the stage (days overdue grow), so without a gate look again at
         // least every `max_sleep_hours`; behind a gate nothing can happen before it opens.
-        let max_sleep = now + Duration::hours(i64::from(policy.max_sleep_hours));
+        let max_sleep = now
+            .checked_add_signed(Duration::hours(i64::from(policy.max_sleep_hours)))
+            .unwrap_or(now);
         let horizon = self.gate.unwrap_or(max_sleep);
-        let floor = now + Duration::minutes(1);
+        let floor = now.checked_add_signed(Duration::minutes(1)).unwrap_or(now);
         let next = self.wake.map_or(horizon, |w| w.min(horizon)).max(floor);
         Decision {
             action,

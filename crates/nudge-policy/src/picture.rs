@@ -7,6 +7,8 @@ use nudge_core::ledger::{Invoice, InvoiceStatus};
 use nudge_core::money::Currency;
 use rust_decimal::Decimal;
 
+use nudge_core::money_arith::{saturating_add, saturating_mul};
+
 use crate::decision::{Exposure, Metrics};
 use crate::policy::Policy;
 use crate::prefetch::prefetch;
@@ -59,7 +61,7 @@ pub(crate) fn open_of(inv: &Invoice) -> Decimal {
             inv.total
         }
     } else {
-        inv.open_amount()
+        nudge_core::money_arith::open_amount(inv)
     }
 }
 
@@ -214,7 +216,7 @@ pub(crate) fn picture(
         let counted = !matches!(class, Class::Closed | Class::Disputed);
         if counted {
             if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                e.open += open;
+                e.open = saturating_add(e.open, open);
             }
         }
         match class {
@@ -265,7 +267,7 @@ pub(crate) fn picture(
                     p.partially_paid_overdue += 1;
                 }
                 if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                    e.overdue += open;
+                    e.overdue = saturating_add(e.overdue, open);
                 }
             }
         }
@@ -299,7 +301,7 @@ pub(crate) fn share_percent(part: Decimal, whole: Decimal) -> Decimal {
             }
         }
     }
-    (part * Decimal::ONE_HUNDRED / whole)
+    (saturating_mul(part, Decimal::ONE_HUNDRED) / whole)
         .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::ToZero)
 }
 

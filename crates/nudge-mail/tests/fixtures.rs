@@ -404,3 +404,31 @@ fn empty_plain_alternative_falls_back_to_html() {
     assert_eq!(e.new_text, "Can you send me a copy of INV-5?");
     assert_no_reminder(&e);
 }
+
+#[test]
+fn auto_response_suppress_alone_is_not_an_auto_reply() {
+    // Exchange adds the header to ordinary mail sent through distribution lists.
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice INV-9\r\nX-Auto-Response-Suppress: All\r\n\r\nWe will pay INV-9 on Monday.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Invoice INV-9\r\nX-Auto-Response-Suppress: All\r\n\r\nI am out of the office until 14 December.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(
+        matches!(e.machine, Some(Machine::AutoReply(ref a)) if a.kind == AutoReplyKind::OutOfOffice)
+    );
+}
+
+#[test]
+fn person_subject_with_leave_words_is_human() {
+    for subject in [
+        "Payment late, accountant on leave",
+        "Absence of PO number on INV-9",
+        "Re: Invoice INV-9 (our office is closed for holiday next week)",
+    ] {
+        let raw = format!(
+            "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: {subject}\r\n\r\nWe will pay INV-9 on Monday.\r\n"
+        );
+        let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert!(e.machine.is_none(), "{subject}: {:?}", e.machine);
+    }
+}

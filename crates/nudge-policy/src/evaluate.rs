@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use nudge_core::approval::ApprovalStatus;
 use nudge_core::money_arith::saturating_add;
 use nudge_core::promise::{Promise, PromiseStatus};
 use nudge_core::promise_assessment::assess_promise_with;
@@ -26,7 +27,7 @@ use crate::prefetch::prefetch;
 use crate::reason::{Reason, ReasonCode};
 use crate::snapshot::AccountSnapshot;
 use crate::stage::{Stage, Tone};
-use crate::stage_rules::{next_stage, target_stage};
+use crate::stage_rules::{next_stage, previous_stage, target_stage};
 use crate::state::TouchKind;
 use crate::window::LocalNow;
 
@@ -364,6 +365,26 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         e
     }
 
+    /// The latest approval requested in this episode: from the snapshot's approvals, or, when
+    /// the caller passes none, a recorded approval touch counts as pending.
+    fn approval_outcome(
+        &self,
+        start: Option<NaiveDate>,
+        episode: &Episode,
+    ) -> Option<ApprovalStatus> {
+        let start = start?;
+        let latest = self
+            .s
+            .approvals
+            .iter()
+            .filter(|a| a.requested_at.date_naive() >= start)
+            .max_by_key(|a| a.requested_at);
+        match latest {
+            Some(a) => Some(a.status),
+            None => episode.approval_made.then_some(ApprovalStatus::Pending),
+        }
+    }
+
     /// Emails sent at `stage` in the episode starting `start`.
     fn emails_at(&self, stage: Stage, start: Option<NaiveDate>) -> u32 {
         let Some(start) = start else { return 0 };
@@ -448,10 +469,27 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 self.reason(Reason::with_stage(ReasonCode::StageCapped, cap));
             }
             if stage == Stage::Review {
-                if episode.approval_made {
-                    self.reason(Reason::new(ReasonCode::AwaitingApproval));
-                    return Action::None;
+                match self.approval_outcome(pic.episode_start, episode) {
+                    Some(ApprovalStatus::Pending) => {
+                        self.reason(Reason::new(ReasonCode::AwaitingApproval));
+                        return Action::None;
+                    }
+                    Some(ApprovalStatus::Approved) => {
+                        self.reason(Reason::new(ReasonCode::ApprovalGranted));
+                        return Action::None;
+                    }
+                    Some(ApprovalStatus::Rejected) => {
+                        // A person declined the escalation: keep reminding below review.
+                        stage = previous_stage(policy, Stage::Review).unwrap_or(Stage::None);
+                        self.reason(Reason::with_stage(ReasonCode::ApprovalRejected, stage));
+                        if stage == Stage::None {
+                            return Action::None;
+                        }
+                    }
+                    Some(ApprovalStatus::Withdrawn) | None => {}
                 }
+            }
+            if stage == Stage::Review {
                 self.reason(Reason::new(ReasonCode::ReviewProposed));
                 let kind = self.proposed_kind(pic);
                 return Action::Approval(ProposedAction {

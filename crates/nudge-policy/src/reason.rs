@@ -38,6 +38,8 @@ pub enum ReasonCode {
     AwaitingOwner,
     StageTouchesExhausted,
     AwaitingApproval,
+    ApprovalGranted,
+    ApprovalRejected,
     ReviewProposed,
     CadenceGap,
     OutOfOffice,
@@ -133,6 +135,12 @@ impl Reason {
                 format!("Already {n} email(s) at `{s}`: waiting for the state to change.")
             }
             AwaitingApproval => "A proposed action is awaiting approval.".into(),
+            ApprovalGranted => {
+                "The proposed action was approved: it is in a person's hands.".into()
+            }
+            ApprovalRejected => {
+                format!("The proposed action was rejected: reminders stay at `{s}`.")
+            }
             ReviewProposed => "Final notice given and still unpaid: human review.".into(),
             CadenceGap => format!("Last touch too recent: minimum gap is {n} business day(s)."),
             OutOfOffice => "The contact is out of office.".into(),

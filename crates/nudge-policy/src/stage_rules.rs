@@ -44,6 +44,11 @@ pub(crate) fn next_stage(policy: &Policy, s: Stage) -> Option<Stage> {
     policy.ladder.iter().map(|st| st.stage).find(|st| *st > s)
 }
 
+/// The ladder stage before `s`, if any.
+pub(crate) fn previous_stage(policy: &Policy, s: Stage) -> Option<Stage> {
+    policy.ladder.iter().map(|st| st.stage).rfind(|st| *st < s)
+}
+
 /// Computes the target stage for the overdue part of the account.
 pub(crate) fn target_stage(
     pic: &Picture,

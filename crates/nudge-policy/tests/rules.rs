@@ -633,3 +633,48 @@ fn broken_promises_make_a_chronic_payer() {
     assert_eq!(d.stage, Stage::Firm); // 9 + 7 ≥ 15
     assert_eq!(send(&d).tone, Tone::Firm); // friendly step, one notch firmer
 }
+
+#[test]
+fn approval_outcomes_steer_the_review_stage() {
+    use nudge_core::approval::{Approval, ApprovalStatus};
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(60), "1000")]);
+    s.state.touches = vec![
+        email_days_ago(30, Stage::Final, "final:1"),
+        touch(
+            now() - chrono::Duration::days(20),
+            Stage::Review,
+            TouchKind::Approval,
+            "review:2",
+        ),
+    ];
+    let approval = |status| Approval {
+        id: "apr_1".into(),
+        account_id: "acc_1".into(),
+        kind: "credit_hold".into(),
+        step_key: "review:2".into(),
+        invoice_ids: vec!["a".into()],
+        requested_at: now() - chrono::Duration::days(20),
+        status,
+        decided_at: None,
+        decided_by: None,
+        note: None,
+    };
+    s.approvals = vec![approval(ApprovalStatus::Approved)];
+    let d = eval(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::ApprovalGranted));
+    // Rejected: reminders continue at the final stage (one more, then the per-stage limit).
+    s.approvals = vec![approval(ApprovalStatus::Rejected)];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::ApprovalRejected));
+    assert_eq!(send(&d).stage, Stage::Final);
+    // Withdrawn (e.g. superseded): a fresh proposal may be made.
+    s.approvals = vec![approval(ApprovalStatus::Withdrawn)];
+    assert!(matches!(eval(&s, &p, now()).action, Action::Approval(_)));
+    // Pending, or no approvals passed at all: wait.
+    s.approvals = vec![approval(ApprovalStatus::Pending)];
+    assert!(has(&eval(&s, &p, now()), ReasonCode::AwaitingApproval));
+    s.approvals.clear();
+    assert!(has(&eval(&s, &p, now()), ReasonCode::AwaitingApproval));
+}

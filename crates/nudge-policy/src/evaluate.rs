@@ -136,11 +136,13 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             .overrides
             .as_ref()
             .and_then(|o| o.min_gap_business_days);
+        // At least one business day even if an unvalidated policy or override says zero.
         ov.unwrap_or(if self.s.account.strategic {
             self.policy.strategic.min_gap_business_days
         } else {
             self.policy.cadence.min_gap_business_days
         })
+        .max(1)
     }
 
     fn run(mut self) -> Decision<'a> {

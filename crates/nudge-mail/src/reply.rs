@@ -228,6 +228,15 @@ fn contains_wrote_verb(lower: &str) -> bool {
 /// Index of the first signature line, if any.
 fn signature_start(lines: &[&str]) -> Option<usize> {
     let first_content = lines.iter().position(|l| !l.trim().is_empty())?;
+    // A sign-off is followed by a few signature lines at most, so only the last lines can be
+    // one; checking every line against the rest would be quadratic on hostile input.
+    let signoff_window_start = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .nth(SIGNOFF_TAIL_LINES)
+        .map_or(0, |(i, _)| i);
     for (i, line) in lines.iter().enumerate().skip(first_content) {
         let t = line.trim();
         if t == "--" {
@@ -241,7 +250,7 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
         if CLIENT_SIGNATURES.iter().any(|s| lower.starts_with(s)) {
             return Some(i);
         }
-        if i > first_content && is_signoff(lines, i, &lower) {
+        if i > first_content && i >= signoff_window_start && is_signoff(lines, i, &lower) {
             return Some(i);
         }
     }
@@ -408,6 +417,18 @@ mod tests {
     fn thanks_with_a_long_signature_block() {
         let body = "Paid today.\n\nThanks,\nTom Becker\nPurchasing Manager | Nordwind GmbH\nHafenstrasse 12\n20457 Hamburg\n+49 40 1234567\nwww.nordwind.example";
         assert_eq!(extract_new_text(body), "Paid today.");
+    }
+
+    #[test]
+    fn hostile_input_stays_linear() {
+        let body = "thanks\n".repeat(200_000) + &"> q\nOn x wrote:\n".repeat(50_000);
+        let started = std::time::Instant::now();
+        let _ = extract_new_text(&body);
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -432,3 +432,20 @@ fn person_subject_with_leave_words_is_human() {
         assert!(e.machine.is_none(), "{subject}: {:?}", e.machine);
     }
 }
+
+#[test]
+fn message_at_the_size_limit_parses_in_reasonable_time() {
+    let mut raw = b"From: MAILER-DAEMON@mx.example.net\r\nTo: ar@billing.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nReturn-Path: <>\r\n\r\n".to_vec();
+    let line = b"<a@b.example>: 550 5.1.1 user unknown; Thanks,\r\n> On Mon wrote:\r\nFrom: x\r\n";
+    while raw.len() + line.len() < Limits::default().max_bytes {
+        raw.extend_from_slice(line);
+    }
+    let started = std::time::Instant::now();
+    let e = parse(&raw, &Limits::default()).unwrap();
+    assert!(matches!(e.machine, Some(Machine::Bounce(_))));
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -211,15 +211,7 @@ fn push_word<'a>(
 
 /// Common misspellings mapped to the spelling the tables use.
 fn respell(word: &str) -> &str {
-    crate::lang::ALL
-        .iter()
-        .find_map(|l| {
-            l.spellings
-                .iter()
-                .find(|(w, _)| *w == word)
-                .map(|(_, r)| *r)
-        })
-        .unwrap_or(word)
+    crate::lang::index::index().respell(word)
 }
 
 /// Words commonly abbreviated with a dot inside a sentence: month and weekday abbreviations

@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::calendar::{self as cal, DayOrder};
 use super::FoundDate;
+use crate::lang::index::index;
 use crate::lang::{Anchor, Unit, WeekdayShift, ALL};
 use crate::text::{Kind, Token};
 
@@ -57,6 +58,12 @@ pub fn scan(tokens: &[Token<'_>], today: NaiveDate, order: DayOrder) -> Vec<Foun
 
 fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Option<Hit> {
     if is_time(t, i) {
+        return None;
+    }
+    // Most words cannot start a date phrase: skip them without trying every shape.
+    if t.get(i)
+        .is_some_and(|tok| tok.kind == Kind::Word && !index().is_date_word(tok.text))
+    {
         return None;
     }
     let candidates = [
@@ -137,22 +144,11 @@ fn longest<'p>(
 
 fn month_of(w: &str) -> Option<(u32, bool)> {
     let w = w.trim_end_matches('.');
-    ALL.iter().find_map(|l| {
-        l.months
-            .iter()
-            .find(|(name, _)| *name == w)
-            .map(|(_, m)| (*m, l.ambiguous_months.contains(&w)))
-    })
+    index().word(w).month.map(|m| (m, false))
 }
 
 fn weekday_of(w: &str) -> Option<(Weekday, bool)> {
-    ALL.iter().find_map(|l| {
-        l.weekdays
-            .iter()
-            .find(|(name, _)| *name == w)
-            // Abbreviations ("sat", "wed", "sun") are also ordinary words.
-            .map(|(name, d)| (*d, name.len() <= 4))
-    })
+    index().word(w).weekday
 }
 
 fn is_currency(tok: &Token<'_>) -> bool {
@@ -488,9 +484,9 @@ fn month_period(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
 
 /// Fixed phrases of the tables: "tomorrow", "end of the month", "EOM", "nächste Woche".
 fn anchor(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
-    let (len, anchor) = ALL
+    let (len, anchor) = index()
+        .anchors_for(word(t, i)?)
         .iter()
-        .flat_map(|l| l.anchors.iter())
         .filter_map(|(words, a)| phrase(t, i, words).map(|n| (n, *a)))
         .max_by_key(|(n, _)| *n)?;
     let date = match anchor {

@@ -77,6 +77,9 @@ pub fn index() -> &'static Index {
     &INDEX
 }
 
+/// Picks one word list out of a language's tables.
+type WordList = fn(&'static Lang) -> &'static [&'static str];
+
 fn build() -> Index {
     let mut words: HashMap<&'static str, WordInfo> = HashMap::default();
     let mut flag = |list: &'static [&'static str], f: u32| {
@@ -84,7 +87,7 @@ fn build() -> Index {
             words.entry(w).or_default().flags |= f;
         }
     };
-    let lists: [(fn(&'static Lang) -> &'static [&'static str], u32); 7] = [
+    let lists: [(WordList, u32); 7] = [
         (|l| l.negations, NEGATION),
         (|l| l.conditions, CONDITION),
         (|l| l.future_markers, FUTURE),

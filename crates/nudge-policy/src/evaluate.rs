@@ -426,8 +426,16 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         // Cadence: a minimum gap in business days after any touch.
         let gap = self.gap();
         if let Some(last) = s.state.touches.iter().map(|t| t.at).max() {
-            let last_day = last.with_timezone(&self.ln.tz).date_naive();
-            let allowed = cal.add_business_days(last_day, gap);
+            // The local date is at most a day after the UTC date, and later starts give later
+            // ends: if even that bound has passed, the timezone lookup is not needed.
+            let latest_day = last.date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
+            let clearly_passed = self.today >= cal.add_business_days(latest_day, gap);
+            let allowed = if clearly_passed {
+                self.today
+            } else {
+                let last_day = last.with_timezone(&self.ln.tz).date_naive();
+                cal.add_business_days(last_day, gap)
+            };
             if self.today < allowed {
                 self.reason(Reason::with_figure(ReasonCode::CadenceGap, i64::from(gap)));
                 let t = self

@@ -1,7 +1,7 @@
 //! Reading the ledger for the policy: which invoices count, how overdue the account is, how it
 //! has paid. One pass over the invoices, no allocation beyond the per-currency exposure list.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use nudge_core::dispute_effects::{dispute_effect, DisputeEffect};
 use nudge_core::ledger::{Invoice, InvoiceStatus};
 use nudge_core::money::Currency;
@@ -48,6 +48,13 @@ pub(crate) enum Class {
     Overdue(i64),
 }
 
+/// Days from `from` to `to` (negative when `to` is earlier), via day numbers: cheaper than
+/// subtracting dates into a `TimeDelta`.
+#[inline]
+pub(crate) fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce())
+}
+
 /// `inv.open_amount()` with a fast path for the common untouched invoice: decimal subtraction
 /// is the most expensive thing `evaluate` does per invoice.
 #[inline]
@@ -90,7 +97,7 @@ fn classify_open(
     if !is_positive(open) {
         return Class::Closed;
     }
-    let days = (today - inv.due_date).num_days();
+    let days = days_between(inv.due_date, today);
     if !s.disputes.is_empty() {
         match dispute_effect(
             &inv.id,
@@ -151,7 +158,7 @@ impl Picture {
         covers: &[PromiseCover<'_>],
     ) -> Option<i64> {
         if i < 64 {
-            (self.overdue_mask & (1u64 << i) != 0).then(|| (today - inv.due_date).num_days())
+            (self.overdue_mask & (1u64 << i) != 0).then(|| days_between(inv.due_date, today))
         } else {
             match classify(inv, s, policy, today, covers) {
                 Class::Overdue(days) => Some(days),
@@ -203,7 +210,7 @@ pub(crate) fn picture(
         if inv.status == InvoiceStatus::Paid {
             if let Some(paid_on) = inv.paid_on {
                 if paid_on >= lookback_start {
-                    late_sum += (paid_on - inv.due_date).num_days().max(0);
+                    late_sum += days_between(inv.due_date, paid_on).max(0);
                     p.metrics.paid_invoices_considered += 1;
                 }
             }
@@ -325,6 +332,15 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn days_between_matches_date_subtraction() {
+        let a = NaiveDate::from_ymd_opt(2024, 2, 27).unwrap();
+        for n in -800i64..800 {
+            let b = a + chrono::Duration::days(n);
+            assert_eq!(days_between(a, b), (b - a).num_days());
+        }
     }
 
     #[test]

@@ -138,12 +138,16 @@ pub struct Behaviour {
     /// A good payer whose overdue share of the open balance is at most this (percent) gets no
     /// stage above `gentle_cap`.
     pub small_share_percent: Decimal,
+    /// …or whose overdue amount is at most this in every currency it owes in (absolute "small").
+    pub small_amount: BTreeMap<Currency, Decimal>,
     /// The highest stage for such reliable payers.
     pub gentle_cap: Stage,
     /// Overdue invoices and overdue share (percent) from which the stage goes up one step.
     pub many_invoices: u32,
     /// See `many_invoices`.
     pub high_share_percent: Decimal,
+    /// An overdue amount from which the stage goes up one step, per currency (empty = never).
+    pub large_exposure: BTreeMap<Currency, Decimal>,
 }
 
 impl Default for Behaviour {
@@ -155,9 +159,27 @@ impl Default for Behaviour {
             chronic_min_broken_promises: 2,
             chronic_shift_days: 7,
             small_share_percent: Decimal::from(20),
+            small_amount: [
+                (Currency::EUR, Decimal::from(100)),
+                (Currency::USD, Decimal::from(100)),
+                (Currency::GBP, Decimal::from(100)),
+                (Currency::JPY, Decimal::from(15_000)),
+                (Currency::SEK, Decimal::from(1_000)),
+            ]
+            .into_iter()
+            .collect(),
             gentle_cap: Stage::Friendly,
             many_invoices: 3,
             high_share_percent: Decimal::from(50),
+            large_exposure: [
+                (Currency::EUR, Decimal::from(50_000)),
+                (Currency::USD, Decimal::from(50_000)),
+                (Currency::GBP, Decimal::from(50_000)),
+                (Currency::JPY, Decimal::from(7_500_000)),
+                (Currency::SEK, Decimal::from(500_000)),
+            ]
+            .into_iter()
+            .collect(),
         }
     }
 }
@@ -412,6 +434,8 @@ impl Policy {
         for (field, map) in [
             ("courtesy.min_amount", &self.courtesy.min_amount),
             ("review.legal_notice_min", &self.review.legal_notice_min),
+            ("behaviour.small_amount", &self.behaviour.small_amount),
+            ("behaviour.large_exposure", &self.behaviour.large_exposure),
             ("late_charges.fixed_compensation", &lc.fixed_compensation),
         ] {
             if let Some((c, _)) = map.iter().find(|(_, v)| **v < Decimal::ZERO) {

@@ -29,6 +29,7 @@ pub enum ReasonCode {
     ChronicLatePayer,
     GoodPayerSmallAmount,
     ManyOverdueInvoices,
+    LargeOverdueExposure,
     BrokenPromiseFloor,
     CourtesyLargeInvoice,
     OneStepAtATime,
@@ -120,6 +121,7 @@ impl Reason {
             ManyOverdueInvoices => {
                 format!("Many overdue invoices and a high overdue share: raised to `{s}`.")
             }
+            LargeOverdueExposure => format!("A large amount is overdue: raised to `{s}`."),
             BrokenPromiseFloor => format!("A broken promise resumes at least at `{s}`."),
             CourtesyLargeInvoice => {
                 format!("A large invoice falls due in {n} day(s): courtesy notice.")

@@ -678,3 +678,21 @@ fn approval_outcomes_steer_the_review_stage() {
     s.approvals.clear();
     assert!(has(&eval(&s, &p, now()), ReasonCode::AwaitingApproval));
 }
+
+#[test]
+fn a_large_overdue_amount_raises_the_stage_and_a_tiny_one_from_a_good_payer_stays_gentle() {
+    let p = Policy::default();
+    let d = eval(&snapshot(vec![inv("a", days_ago(16), "60000")]), &p, now());
+    assert!(has(&d, ReasonCode::LargeOverdueExposure));
+    assert_eq!(d.stage, Stage::Final);
+
+    let mut invoices: Vec<_> = (0..3)
+        .map(|i| paid_inv(&format!("h{i}"), days_ago(100 + i * 30), "100", 0))
+        .collect();
+    invoices.push(inv("tiny", days_ago(40), "80")); // the whole open balance, but only EUR 80
+    let mut s = snapshot(invoices);
+    s.state.touches = vec![email_days_ago(20, Stage::Friendly, "friendly:1")];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::GoodPayerSmallAmount));
+    assert_eq!(d.stage, Stage::Friendly);
+}

@@ -13,6 +13,19 @@ use crate::{attachment, autoreply, bounce, headers, html, reply};
 /// base64, RFC 2047 words, non-UTF-8 charsets, HTML-only bodies). Never panics. Rejects with
 /// [`MailError::TooLarge`] anything above `limits.max_bytes` without reading it, and with
 /// [`MailError::Unparseable`] bytes that have no header block at all.
+///
+/// ```
+/// use nudge_mail::{parse, plus_token, Limits};
+///
+/// let raw = b"From: Tom <Tom@Customer.example>\r\nTo: ar+tok1@billing.example.com\r\n\
+/// Subject: Re: INV-1\r\n\r\nPaid today.\r\n\r\n\
+/// On Mon, 30 Nov 2026, AR <ar@billing.example.com> wrote:\r\n> Please pay INV-1.\r\n";
+/// let email = parse(raw, &Limits::default()).unwrap();
+/// assert_eq!(email.from.unwrap().email, "tom@customer.example");
+/// assert_eq!(plus_token(&email.to[0].email).as_deref(), Some("tok1"));
+/// assert_eq!(email.new_text, "Paid today.");
+/// assert!(email.machine.is_none());
+/// ```
 pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
     if raw.len() > limits.max_bytes {
         return Err(MailError::TooLarge {

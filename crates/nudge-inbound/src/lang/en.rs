@@ -282,6 +282,9 @@ pub const EN: Lang = Lang {
         &["sent", "from", "my"],
         &["virus*"],
         &["think", "before", "printing"],
+        &["received", "~", "in", "error"],
+        &["notify", "the", "sender"],
+        &["delete", "~", "message|email|e-mail|mail"],
     ],
     spellings: &[
         ("wil", "will"),

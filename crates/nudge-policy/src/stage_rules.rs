@@ -93,8 +93,7 @@ pub(crate) fn target_stage(
     // overdue amount in any currency, raises the stage one step (never into review).
     let share = m.overdue_share_percent;
     let many = m.overdue_invoices >= b.many_invoices && share >= b.high_share_percent;
-    let large = exceeds_any(&m.exposure, &b.large_exposure);
-    if target != Stage::None && (many || large) {
+    if target != Stage::None && (many || exceeds_any(&m.exposure, &b.large_exposure)) {
         if let Some(next) = next_stage(policy, target).filter(|s| *s != Stage::Review) {
             target = next;
             let code = if many {
@@ -107,8 +106,10 @@ pub(crate) fn target_stage(
     }
     // A reliable payer with little overdue (as a share of the balance, or in absolute terms in
     // every currency) gets no harsh notice.
-    let small = share <= b.small_share_percent || all_within(&m.exposure, &b.small_amount);
-    if good_payer && small && target > b.gentle_cap {
+    if good_payer
+        && target > b.gentle_cap
+        && (share <= b.small_share_percent || all_within(&m.exposure, &b.small_amount))
+    {
         target = b.gentle_cap;
         reasons.push(Reason::with_stage(ReasonCode::GoodPayerSmallAmount, target));
     }

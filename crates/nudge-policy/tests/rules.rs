@@ -2,6 +2,7 @@
 
 mod common;
 
+use chrono::NaiveDate;
 use common::*;
 use nudge_core::dispute::DisputeStatus;
 use nudge_core::ledger::{ContactRole, ContactStatus};
@@ -695,4 +696,60 @@ fn a_large_overdue_amount_raises_the_stage_and_a_tiny_one_from_a_good_payer_stay
     let d = eval(&s, &p, now());
     assert!(has(&d, ReasonCode::GoodPayerSmallAmount));
     assert_eq!(d.stage, Stage::Friendly);
+}
+
+#[test]
+fn send_windows_follow_daylight_saving_time() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv(
+        "a",
+        NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
+        "100",
+    )]);
+    s.account.timezone = chrono_tz::America::New_York;
+    // Friday 2026-03-06, EST (UTC−5): 13:30 UTC is 08:30 local → opens 14:00 UTC.
+    let d = eval(&s, &p, utc("2026-03-06T13:30:00Z"));
+    assert!(has(&d, ReasonCode::OutsideSendWindow));
+    assert_eq!(d.next_evaluation_at, utc("2026-03-06T14:00:00Z"));
+    // Monday 2026-03-09, EDT (UTC−4) since Sunday: 13:30 UTC is 09:30 local → send now.
+    assert!(matches!(
+        eval(&s, &p, utc("2026-03-09T13:30:00Z")).action,
+        Action::Send(_)
+    ));
+    // Friday after hours → Monday 09:00 EDT = 13:00 UTC, across the change.
+    let d = eval(&s, &p, utc("2026-03-06T23:00:00Z"));
+    assert_eq!(d.next_evaluation_at, utc("2026-03-09T13:00:00Z"));
+}
+
+#[test]
+fn a_custom_ladder_is_followed_and_a_policy_change_applies_at_once() {
+    let custom = Policy::from_json(
+        r#"{"ladder": [
+            {"stage": "friendly", "min_days_overdue": 1, "tone": "gentle"},
+            {"stage": "final", "min_days_overdue": 20, "tone": "formal"},
+            {"stage": "review", "min_days_overdue": 30, "tone": "formal"}]}"#,
+    )
+    .unwrap();
+    let mut s = snapshot(vec![inv("a", days_ago(25), "100")]);
+    s.state.touches = vec![email_days_ago(10, Stage::Friendly, "friendly:1")];
+    let d = eval(&s, &custom, now());
+    assert_eq!(
+        (send(&d).stage, send(&d).tone),
+        (Stage::Final, Tone::Formal)
+    );
+    // The same account under the default policy: firm (25 days), no final yet.
+    assert_eq!(
+        send(&eval(&s, &Policy::default(), now())).stage,
+        Stage::Firm
+    );
+    // One day overdue is enough for the custom ladder's first step.
+    let d = eval(
+        &snapshot(vec![inv("b", days_ago(1), "100")]),
+        &custom,
+        now(),
+    );
+    assert_eq!(
+        (send(&d).stage, send(&d).tone),
+        (Stage::Friendly, Tone::Gentle)
+    );
 }

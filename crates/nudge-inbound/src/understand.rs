@@ -149,7 +149,7 @@ pub fn understand_text(
                     continue;
                 };
                 let negated = is_negated(cue, &words, start, len);
-                let future = preceded_by_future(&words, start);
+                let future = preceded_by_future(&words, start, len);
                 let mut intent = cue.intent;
                 if intent == Intent::AlreadyPaid && future {
                     // "will be transferred": a promise, not a payment made.
@@ -416,11 +416,14 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
         .any(|(k, w)| is_negation(w) && (*w != "no" || from + k + 2 >= start))
 }
 
-/// A future marker ("will", "going", "wird") within three words before the cue, or "be" right
-/// before it ("to be paid").
-fn preceded_by_future(words: &[&str], start: usize) -> bool {
+/// A future marker ("will", "going", "wird") within three words before the cue or inside it,
+/// or "be" right before it ("to be paid").
+fn preceded_by_future(words: &[&str], start: usize, len: usize) -> bool {
     let from = start.saturating_sub(3);
-    let window = words.get(from..start).unwrap_or(&[]);
+    // Inside the cue's own gap too: "payment will be released".
+    let window = words
+        .get(from..(start + len).min(words.len()))
+        .unwrap_or(&[]);
     window
         .iter()
         .any(|w| *w != "be" && index().is(w, index::FUTURE))

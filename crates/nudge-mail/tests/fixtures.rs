@@ -449,3 +449,10 @@ fn message_at_the_size_limit_parses_in_reasonable_time() {
         started.elapsed()
     );
 }
+
+#[test]
+fn customer_complaining_about_a_failed_delivery_is_human() {
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice INV-9 - delivery failed\r\nIn-Reply-To: <nudge-9@billing.example.com>\r\n\r\nYour courier was unable to deliver the goods, the delivery failed twice.\r\nWe will not pay INV-9 until we receive them.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+}

@@ -82,7 +82,7 @@ fn looks_like_bounce(ev: &Evidence<'_>, readable: &str) -> bool {
     let says = usize::from(subject_says) + usize::from(body_says);
     let system = usize::from(ev.daemon_sender) + usize::from(ev.null_return_path);
     // A person could write any one of these; two together (one of them wording) are a machine.
-    (ev.is_report && (says > 0 || system > 0)) || (says > 0 && says + system >= 2)
+    (ev.is_report && (says > 0 || system > 0)) || (says > 0 && system > 0)
 }
 
 /// Whether the subject is one of a delivery notice's.

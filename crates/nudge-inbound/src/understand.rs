@@ -21,6 +21,9 @@ use crate::text::{normalise, sentences, tokenize, Kind, Token};
 /// Intents below this confidence are not reported.
 pub const REPORT_THRESHOLD: f32 = 0.35;
 
+/// Intents other than the primary one are reported from this confidence on.
+pub const SECONDARY_THRESHOLD: f32 = 0.5;
+
 /// What a reply promises to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromiseDetails {
@@ -148,6 +151,16 @@ pub fn understand_text(
                 let Some(len) = match_at(cue.pattern, &words[start..]) else {
                     continue;
                 };
+                let span = words
+                    .get(start..(start + len).min(words.len()))
+                    .unwrap_or(&[]);
+                if cue.intent == Intent::InvoiceCopyRequest
+                    && span.iter().any(|w| tables.is(w, index::CORRECTION))
+                {
+                    // "Please send a corrected invoice": a correction, asked for in a dispute or
+                    // a billing update, not a copy.
+                    continue;
+                }
                 let negated = is_negated(cue, &words, start, len);
                 let future = preceded_by_future(&words, start, len);
                 let mut intent = cue.intent;
@@ -272,12 +285,15 @@ pub fn understand_text(
         })
         .filter(|s| s.confidence >= REPORT_THRESHOLD)
         .collect();
-    // A question mark alone says little when something stronger is there.
-    if intents
+    // `question` is the catch-all for asks no other intent covers: "Can you resend the
+    // invoice?" is an invoice-copy request, not also a question.
+    // When nothing else is clear, a reply that asks is a question first ("Why is the rate
+    // higher than last month?" asks before it disputes).
+    let clear_other = intents
         .iter()
-        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6)
-    {
-        intents.retain(|s| s.intent != Intent::Question || s.confidence >= 0.7);
+        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6);
+    if clear_other {
+        intents.retain(|s| s.intent != Intent::Question);
     }
     let category = dispute_category(&categories);
     let has = |i: Intent| intents.iter().any(|s| s.intent == i);
@@ -293,6 +309,9 @@ pub fn understand_text(
         && category == DisputeCategory::DuplicateBilling;
     let rank = |s: &ScoredIntent| -> f32 {
         let mut score = s.confidence + s.intent.precedence();
+        if s.intent == Intent::Question && !clear_other {
+            score += 0.3;
+        }
         // Customers lead with their main point: of two strong intents, the first one said
         // wins ("INV-1 will be paid tomorrow. INV-2 is wrong …" is a promise first).
         if strong.len() > 1 && Some(s.intent) == lead && !strong.contains(&Intent::LegalThreat) {
@@ -320,6 +339,13 @@ pub fn understand_text(
         });
     }
     let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
+    // Secondary intents need more evidence than the primary: a stray "PDF" or "price" in a
+    // promise is noise, not a second request.
+    let mut rank_index = 0;
+    intents.retain(|s| {
+        rank_index += 1;
+        rank_index == 1 || s.confidence >= SECONDARY_THRESHOLD
+    });
 
     let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
     let promise = promised.then(|| {

@@ -178,6 +178,16 @@ pub const DE: Lang = Lang {
         &["handelsregister"],
         &["amtsgericht"],
     ],
+    corrections: &[
+        "korrigierte",
+        "korrigierten",
+        "berichtigte",
+        "berichtigten",
+        "neue",
+        "neuen",
+        "geänderte",
+        "geänderten",
+    ],
     spellings: &[],
     cues: CUES,
     pay_words: &[

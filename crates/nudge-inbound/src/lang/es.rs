@@ -103,6 +103,7 @@ pub const ES: Lang = Lang {
         "ayer",
     ],
     boilerplate: &[&["confidencial"], &["destinatario"]],
+    corrections: &["rectificativa", "corregida", "nueva"],
     spellings: &[],
     cues: CUES,
     pay_words: &[

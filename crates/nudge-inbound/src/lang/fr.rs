@@ -93,6 +93,7 @@ pub const FR: Lang = Lang {
         "payé", "payée", "réglé", "réglée", "viré", "était", "avons", "hier",
     ],
     boilerplate: &[&["confidentiel*"], &["destinataire*"]],
+    corrections: &["rectificative", "corrigée", "nouvelle"],
     spellings: &[],
     cues: CUES,
     pay_words: &[

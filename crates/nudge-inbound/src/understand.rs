@@ -424,8 +424,10 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
     // "no" negates only what follows it closely ("no payment will be made"); "not", "never"
     // reach further ("could not sign off the payment run"), though not across "but".
     let to = (start + len).min(words.len());
+    // A promise or a payment is negated by a "not" anywhere earlier in its clause ("I don't
+    // think we will be able to pay before the 20th"); other cues only by one close before.
     let reach = if matches!(cue.intent, Intent::PromiseToPay | Intent::AlreadyPaid) {
-        4
+        start
     } else {
         2
     };

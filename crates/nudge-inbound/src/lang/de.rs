@@ -218,6 +218,11 @@ pub const DE: Lang = Lang {
 
 const CUES: &[Cue] = &[
     cue(
+        &["wir|ich", "zahlen|überweisen|bezahlen|begleichen"],
+        Intent::PromiseToPay,
+        0.45,
+    ),
+    cue(
         &["in", "~", "raten|teilbeträgen|teilen"],
         Intent::PaymentPlanRequest,
         0.75,

@@ -133,6 +133,24 @@ pub const ES: Lang = Lang {
 const CUES: &[Cue] = &[
     cue(
         &[
+            "pago|transferencia",
+            "se",
+            "realizará|hará|efectuará|enviará",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
+        &[
+            "realizaremos|haremos|efectuaremos",
+            "~",
+            "pago|transferencia",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
+        &[
             "reenviar|reenvíen|reenvíe|reenviarnos|reenviarme",
             "~",
             "factura*",

@@ -116,6 +116,21 @@ pub const FR: Lang = Lang {
 
 const CUES: &[Cue] = &[
     cue(
+        &[
+            "paiement|virement|règlement",
+            "sera|va",
+            "~",
+            "effectué|fait|envoyé|émis|réalisé",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
+        &["effectuerons|ferons", "~", "paiement|virement|règlement"],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
         &["en", "~", "plusieurs", "fois|versements|mensualités"],
         Intent::PaymentPlanRequest,
         0.75,

@@ -19,10 +19,10 @@ use crate::lang::{match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
-pub const REPORT_THRESHOLD: f32 = 0.35;
+pub const REPORT_THRESHOLD: f64 = 0.35;
 
 /// Intents other than the primary one are reported from this confidence on.
-pub const SECONDARY_THRESHOLD: f32 = 0.5;
+pub const SECONDARY_THRESHOLD: f64 = 0.5;
 
 /// What a reply promises to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,7 +307,7 @@ pub fn understand_text(
     let duplicate_paid = has(Intent::Dispute)
         && has(Intent::AlreadyPaid)
         && category == DisputeCategory::DuplicateBilling;
-    let rank = |s: &ScoredIntent| -> f32 {
+    let rank = |s: &ScoredIntent| -> f64 {
         let mut score = s.confidence + s.intent.precedence();
         if s.intent == Intent::Question && !clear_other {
             score += 0.3;
@@ -383,8 +383,9 @@ fn idx(intent: Intent) -> usize {
     Intent::ALL.iter().position(|i| *i == intent).unwrap_or(0)
 }
 
-fn round2(x: f32) -> f32 {
-    (x * 100.0).round() / 100.0
+/// Two decimals, in f64 so that the JSON reads `0.73`, not `0.7300000190734863`.
+fn round2(x: f32) -> f64 {
+    (f64::from(x) * 100.0).round() / 100.0
 }
 
 fn is_reply_subject(s: &str) -> bool {

@@ -146,13 +146,20 @@ struct AccountMeta {
     updated_at: String,
 }
 
-/// The escalation state the account's object holds, if it reports one.
-async fn escalation_state(env: &Env, account_id: &str) -> EscalationState {
+/// The escalation state (and approvals, when it reports them) the account's object holds;
+/// defaults when it reports none.
+async fn escalation_state(
+    env: &Env,
+    account_id: &str,
+) -> (EscalationState, Vec<nudge_core::approval::Approval>) {
     match client::send(env, account_id, Command::State).await {
-        Ok(v) => serde_json::from_value(v["state"].clone())
-            .or_else(|_| serde_json::from_value(v["escalation"].clone()))
-            .unwrap_or_default(),
-        Err(_) => EscalationState::default(),
+        Ok(v) => (
+            serde_json::from_value(v["state"].clone())
+                .or_else(|_| serde_json::from_value(v["escalation"].clone()))
+                .unwrap_or_default(),
+            serde_json::from_value(v["approvals"].clone()).unwrap_or_default(),
+        ),
+        Err(_) => (EscalationState::default(), Vec::new()),
     }
 }
 
@@ -208,7 +215,7 @@ async fn account_detail(id: &str, env: &Env, config: &Config) -> Result<(u16, Va
         .and_then(|o| serde_json::from_str(o).ok());
 
     let today = now.with_timezone(&book.account.timezone).date_naive();
-    let state = escalation_state(env, id).await;
+    let (state, approvals) = escalation_state(env, id).await;
     let snapshot = AccountSnapshot {
         account: book.account.clone(),
         contacts: book.contacts.clone(),
@@ -216,6 +223,7 @@ async fn account_detail(id: &str, env: &Env, config: &Config) -> Result<(u16, Va
         payments: book.payments.clone(),
         promises: book.promises.clone(),
         disputes: book.disputes.clone(),
+        approvals,
         state,
         overrides,
     };

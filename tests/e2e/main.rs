@@ -10,3 +10,7 @@ mod auth;
 mod cron;
 mod email;
 mod health;
+mod inbound_api;
+mod inbound_intents;
+mod inbound_machine;
+mod inbound_support;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::{scan_tokens, DayOrder};
 use crate::entities::{self, ContactAddress};
 use crate::intent::{Intent, ScoredIntent};
+use crate::lang::index::{self, index};
 use crate::lang::{match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
@@ -111,6 +112,10 @@ pub fn understand_text(
     let mut evidence = [Evidence::default(); Intent::ALL.len()];
     let mut categories: Vec<(DisputeCategory, f32)> = Vec::new();
     let mut promise_sentences: Vec<usize> = Vec::new();
+    let tables = index();
+    let mut counted = vec![false; tables.cues.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::new();
     let mut trace: Vec<String> = Vec::new();
     // Sentence where each intent was first seen: the customer's lead point comes first.
     let mut first_seen = [usize::MAX; Intent::ALL.len()];
@@ -127,64 +132,71 @@ pub fn understand_text(
         }
         let past = about_the_past(&words);
         let asks = sentence.iter().any(|t| t.is_sym('?'));
-        let conditional = words
-            .iter()
-            .any(|w| ALL.iter().any(|l| l.conditions.contains(w)));
+        let conditional = words.iter().any(|w| tables.is(w, index::CONDITION));
         let mut promise_here = false;
-        for lang in ALL {
-            for cue in lang.cues {
-                for start in 0..words.len() {
-                    let Some(len) = match_at(cue.pattern, &words[start..]) else {
-                        continue;
-                    };
-                    let negated = is_negated(cue, &words, start, len);
-                    let future = preceded_by_future(&words, start);
-                    let mut intent = cue.intent;
-                    if intent == Intent::AlreadyPaid && future {
-                        // "will be transferred": a promise, not a payment made.
-                        intent = Intent::PromiseToPay;
-                    } else if intent == Intent::PromiseToPay && past {
-                        // "went out in our payment run yesterday": a payment made.
-                        intent = Intent::AlreadyPaid;
-                    }
-                    if negated {
-                        // "We will not pay until the price is corrected": a refusal tied to a
-                        // condition is a dispute of no stated kind (the other cues name it).
-                        if intent == Intent::PromiseToPay && conditional {
-                            evidence[idx(Intent::Dispute)].add(0.55);
-                        }
-                        continue;
-                    }
-                    let mut weight = cue.weight;
-                    if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
-                        // Topic words ("price", "quality") pick a category; alone they are
-                        // weak evidence that anything is disputed.
-                        weight *= 0.5;
-                    }
-                    if intent == Intent::PromiseToPay {
-                        if asks {
-                            // "Can we pay by card?" asks; it promises nothing.
-                            weight *= 0.3;
-                        } else if conditional {
-                            weight *= 0.35;
-                            // Paying only once something is fixed hints at a dispute.
-                            evidence[idx(Intent::Dispute)].add(0.3);
-                        } else {
-                            promise_here = true;
-                        }
-                    }
-                    evidence[idx(intent)].add(weight);
-                    first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
-                    trace.push(format!(
-                        "{}: {} ({weight:.2})",
-                        intent.as_str(),
-                        words[start..(start + len).min(words.len())].join(" ")
-                    ));
-                    if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
-                        categories.push((cat, cue.weight));
-                    }
-                    break;
+        touched.iter().for_each(|&c| counted[c] = false);
+        touched.clear();
+        for start in 0..words.len() {
+            tables.cues_starting_with(words[start], &mut candidates);
+            for &ci in &candidates {
+                if counted[ci] {
+                    continue;
                 }
+                let Some(cue) = tables.cues.get(ci).copied() else {
+                    continue;
+                };
+                let Some(len) = match_at(cue.pattern, &words[start..]) else {
+                    continue;
+                };
+                let negated = is_negated(cue, &words, start, len);
+                let future = preceded_by_future(&words, start, len);
+                let mut intent = cue.intent;
+                if intent == Intent::AlreadyPaid && future {
+                    // "will be transferred": a promise, not a payment made.
+                    intent = Intent::PromiseToPay;
+                } else if intent == Intent::PromiseToPay && past {
+                    // "went out in our payment run yesterday": a payment made.
+                    intent = Intent::AlreadyPaid;
+                }
+                if negated {
+                    // "We will not pay until the price is corrected": a refusal tied to a
+                    // condition is a dispute of no stated kind (the other cues name it).
+                    if intent == Intent::PromiseToPay && conditional {
+                        evidence[idx(Intent::Dispute)].add(0.55);
+                    }
+                    continue;
+                }
+                let mut weight = cue.weight;
+                if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
+                    // Topic words ("price", "quality") pick a category; alone they are
+                    // weak evidence that anything is disputed.
+                    weight *= 0.5;
+                }
+                if intent == Intent::PromiseToPay {
+                    if asks {
+                        // "Can we pay by card?" asks; it promises nothing.
+                        weight *= 0.3;
+                    } else if conditional {
+                        weight *= 0.35;
+                        // Paying only once something is fixed hints at a dispute.
+                        evidence[idx(Intent::Dispute)].add(0.3);
+                    } else {
+                        promise_here = true;
+                    }
+                }
+                evidence[idx(intent)].add(weight);
+                first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
+                trace.push(format!(
+                    "{}: {} ({weight:.2})",
+                    intent.as_str(),
+                    words[start..(start + len).min(words.len())].join(" ")
+                ));
+                if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
+                    categories.push((cat, cue.weight));
+                }
+                // Each cue counts once per sentence.
+                counted[ci] = true;
+                touched.push(ci);
             }
         }
         if sentence.iter().any(|t| t.is_sym('?')) {
@@ -373,7 +385,7 @@ fn is_reply_subject(s: &str) -> bool {
 }
 
 fn is_negation(w: &str) -> bool {
-    ALL.iter().any(|l| l.negations.contains(&w))
+    index().is(w, index::NEGATION)
 }
 
 /// Negated when a negation stands within two words before the cue or inside its span — unless
@@ -404,14 +416,17 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
         .any(|(k, w)| is_negation(w) && (*w != "no" || from + k + 2 >= start))
 }
 
-/// A future marker ("will", "going", "wird") within three words before the cue, or "be" right
-/// before it ("to be paid").
-fn preceded_by_future(words: &[&str], start: usize) -> bool {
+/// A future marker ("will", "going", "wird") within three words before the cue or inside it,
+/// or "be" right before it ("to be paid").
+fn preceded_by_future(words: &[&str], start: usize, len: usize) -> bool {
     let from = start.saturating_sub(3);
-    let window = words.get(from..start).unwrap_or(&[]);
+    // Inside the cue's own gap too: "payment will be released".
+    let window = words
+        .get(from..(start + len).min(words.len()))
+        .unwrap_or(&[]);
     window
         .iter()
-        .any(|w| *w != "be" && ALL.iter().any(|l| l.future_markers.contains(w)))
+        .any(|w| *w != "be" && index().is(w, index::FUTURE))
         || (start > 0 && words.get(start - 1) == Some(&"be"))
 }
 
@@ -435,9 +450,7 @@ fn about_the_past(words: &[&str]) -> bool {
 }
 
 fn speaks_of_paying(words: &[&str]) -> bool {
-    words
-        .iter()
-        .any(|w| ALL.iter().any(|l| l.pay_words.contains(w)))
+    words.iter().any(|w| index().is(w, index::PAY))
 }
 
 /// The amount written inside a sentence (byte span of the lower-cased text).

@@ -442,12 +442,15 @@ struct Floors {
     bounce: f64,
 }
 
+/// Measured on 189 messages (kind 100%, primary intent 98.4%, promise 99.5%, promise date
+/// 96.8%, dispute 96.8%, invoice refs 98.7%, bounce 100%), set a few points lower so that the
+/// corpus can grow without every new hard case failing the build; a real regression still does.
 const FLOORS: Floors = Floors {
-    kind: 0.0,
-    primary_intent: 0.0,
-    promise: 0.0,
-    promise_date: 0.0,
-    dispute: 0.0,
-    invoice_refs: 0.0,
-    bounce: 0.0,
+    kind: 0.97,
+    primary_intent: 0.90,
+    promise: 0.92,
+    promise_date: 0.85,
+    dispute: 0.90,
+    invoice_refs: 0.90,
+    bounce: 0.90,
 };

@@ -282,6 +282,9 @@ pub const EN: Lang = Lang {
         &["sent", "from", "my"],
         &["virus*"],
         &["think", "before", "printing"],
+        &["received", "~", "in", "error"],
+        &["notify", "the", "sender"],
+        &["delete", "~", "message|email|e-mail|mail"],
     ],
     spellings: &[
         ("wil", "will"),
@@ -352,6 +355,12 @@ pub const EN: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(&["paying|settling|transferring|remitting|wiring"], Intent::PromiseToPay, 0.45),
+    cue(&["have|has|had", "been", "released|initiated|executed|submitted|actioned|authori*ed"], Intent::AlreadyPaid, 0.65),
+    cue(&["payment|transfer|funds", "~", "released|initiated|executed|actioned"], Intent::AlreadyPaid, 0.5),
+    dispute(&["not", "owe"], DisputeCategory::Other, 0.7),
+    dispute(&["nothing", "~", "owe|owed|outstanding|due"], DisputeCategory::Other, 0.6),
+    dispute(&["contract|agreement|subscription|service", "~", "terminated|cancelled|canceled|ended"], DisputeCategory::Other, 0.5),
     cue(&["went", "out|through"], Intent::AlreadyPaid, 0.5),
     cue(&["confirmed", "the", "transfer|payment|remittance"], Intent::AlreadyPaid, 0.5),
     cue(&["send|forward|direct|address", "~", "to", "~", "instead"], Intent::ContactChange, 0.6),

@@ -19,6 +19,7 @@ mod de;
 mod en;
 mod es;
 mod fr;
+pub mod index;
 mod nl;
 mod sv;
 

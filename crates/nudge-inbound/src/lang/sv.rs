@@ -72,7 +72,7 @@ pub const SV: Lang = Lang {
     mid: &[&["mitten", "av"]],
     start_of: &[&["början", "av"]],
     negations: &["inte", "ej", "aldrig", "ingen", "inga"],
-    conditions: &["förrän", "om", "när", "tills"],
+    conditions: &["förrän", "när", "tills"],
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
     boilerplate: &[&["konfidentiell*"]],

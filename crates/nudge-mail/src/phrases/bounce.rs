@@ -183,6 +183,12 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
             "relay access denied",
             "not permitted to relay",
             "unable to relay",
+            "too many recipients",
+            "sent to too many",
+            "too many messages",
+            "too many connections",
+            "rate limited",
+            "banned sending ip",
         ],
     ),
     (

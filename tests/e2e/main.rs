@@ -11,6 +11,8 @@ mod cron;
 mod email;
 mod health;
 mod inbound_api;
+mod inbound_bench;
 mod inbound_intents;
 mod inbound_machine;
+mod inbound_requests;
 mod inbound_support;

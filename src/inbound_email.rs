@@ -95,6 +95,11 @@ fn max_bytes(env: &Env) -> usize {
 }
 
 async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
+    if let Some(first) = duplicate_of(live).await? {
+        // A redelivery (the sending server retried after a timeout): act once only.
+        let summary = format!("Duplicate of {first}, already handled");
+        return finish(live, "processed", "duplicate_ignored", &summary).await;
+    }
     let limit = max_bytes(live.env);
     if raw.len() > limit {
         let summary = format!(
@@ -174,6 +179,26 @@ async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
         forward(live, summary).await?;
     }
     Ok(())
+}
+
+/// The earlier, already handled copy of this message (same Message-ID and envelope sender).
+async fn duplicate_of(live: &Live<'_>) -> Result<Option<String>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let row: Option<Row> = stmt(
+        live.db,
+        "SELECT b.id AS id FROM inbound_messages a JOIN inbound_messages b
+             ON b.message_id = a.message_id AND b.envelope_from = a.envelope_from AND b.id != a.id
+         WHERE a.id = ?1 AND a.message_id IS NOT NULL AND b.processed_at IS NOT NULL
+           AND b.status != 'dead_letter'
+         ORDER BY b.received_at LIMIT 1",
+        &[live.id.into()],
+    )?
+    .first(None)
+    .await?;
+    Ok(row.map(|r| r.id))
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -447,7 +472,9 @@ fn js_error(e: &worker::js_sys::Error) -> String {
 /// when the runtime refuses it (e.g. the customer's message has In-Reply-To but no
 /// References), through the `EMAIL` binding. Records the outcome on the outbound row.
 async fn send_reply(live: &Live<'_>, account_id: &str, r: &BuiltReply) -> Result<(), ApiError> {
-    let via_reply = match EmailMessage::new(&r.from, &r.to, &r.raw) {
+    // `reply()` goes back to the envelope sender (Email Routing checks it); the MIME `To` is
+    // the `From` header's address, which the `EMAIL` fallback uses as its envelope recipient.
+    let via_reply = match EmailMessage::new(&r.from, &live.message.from(), &r.raw) {
         Ok(m) => live.message.reply(&m).await.map_err(|e| js_error(&e)),
         Err(e) => Err(js_error(&e)),
     };

@@ -95,6 +95,27 @@ fn replies_change_the_ledger_and_are_answered_in_thread() {
     assert!(token_reply_to.contains("ar+"), "{eml}");
     assert!(eml.contains("15"), "{eml}");
 
+    // The same message delivered again (a retry) is kept but not acted on twice.
+    let sent = app.sent_emails().len();
+    let r = app.deliver_email("jane@globex.example", INBOUND, &raw);
+    assert_eq!(r.status, 200);
+    let list = app.api_get("/api/inbound?limit=500").json;
+    let copies: Vec<_> = list["messages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m["message_id"] == "promise-1@globex.example")
+        .collect();
+    assert_eq!(copies.len(), 2, "{list}");
+    assert_eq!(
+        copies[0]["action"], "duplicate_ignored",
+        "newest first: {list}"
+    );
+    let b = book(&app, "erp:C-100");
+    assert_eq!(b["book"]["promises"].as_array().map(Vec::len), Some(1));
+    assert_eq!(app.sent_emails().len(), sent, "no second confirmation");
+
     // A later message from an unknown address that answers our confirmation threads by
     // In-Reply-To to the same account.
     let ours = header(&eml, "Message-ID").expect("our Message-ID");

@@ -6,6 +6,13 @@
 //! reply is sent (`message.reply()`, falling back to the `EMAIL` binding) and the message is
 //! forwarded to `FALLBACK_ADDRESS` when a person must read it. Any failure on the way leaves a
 //! `dead_letter` status with the error and forwards the message, so nothing is dropped.
+//!
+//! Why `message.reply()` first: Email Routing lets a Worker answer the sender of the live
+//! message whoever they are, while the `send_email` binding only reaches verified destination
+//! addresses (or an allow-list); `reply()` also has Cloudflare check the threading (In-Reply-To
+//! must be the customer's Message-ID) and refuse machine mail. When it is refused anyway (the
+//! customer's message has In-Reply-To but no References, DMARC failed, …) the same MIME goes
+//! through the `EMAIL` binding, and a failure of both forwards the message to a person.
 
 use nudge_inbound::{Classification, Context, Kind};
 use nudge_mail::{Email, Limits};

@@ -162,3 +162,55 @@ fn replies_to_one_account_are_capped_per_day() {
     assert!(reply_to(&app, "copy-3@acme.example").is_some());
     assert!(reply_to(&app, "copy-4@acme.example").is_none());
 }
+
+#[test]
+fn a_reply_the_runtime_refuses_goes_out_through_the_email_binding() {
+    let app = spawn_app();
+    seed_account(
+        &app,
+        "erp:C-900",
+        "Soylent Corp",
+        vec![contact("sol@soylent.example", "Sol Roth", true)],
+        vec![invoice("INV-9001", "2026-10-01", "90.00")],
+    );
+    // In-Reply-To without References: Email Routing will not let us `reply()` to it.
+    let raw = "From: Sol Roth <sol@soylent.example>\r\nTo: ar@nudge.example.com\r\n\
+               Subject: Re: Your account\r\nMessage-ID: <irt-1@soylent.example>\r\n\
+               In-Reply-To: <older@soylent.example>\r\n\r\n\
+               Could you please send me a copy of invoice INV-9001?\r\n";
+    let m = deliver(
+        &app,
+        "sol@soylent.example",
+        INBOUND,
+        raw,
+        "irt-1@soylent.example",
+    );
+    assert_eq!(m["action"], "invoice_copy_sent", "{m}");
+    assert_eq!(m["replies"][0]["status"], "sent", "{m}");
+    let eml = reply_to(&app, "irt-1@soylent.example").expect("sent through send_email");
+    assert!(eml.contains("INV-9001"));
+    assert!(
+        app.logs()
+            .iter()
+            .any(|l| l.contains("send_email binding called")),
+        "the EMAIL binding sent it"
+    );
+
+    // The list filters by status and account, and names a bad status.
+    let mine = app.api_get("/api/inbound?status=processed&account_id=erp:C-900");
+    assert_eq!(
+        mine.json["messages"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        mine.text
+    );
+    let none = app.api_get("/api/inbound?status=needs_human");
+    assert_eq!(none.json["messages"].as_array().map(Vec::len), Some(0));
+    let bad = app.api_get("/api/inbound?status=weird");
+    assert_eq!(bad.status, 400);
+    assert!(bad.json["error"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("status:"));
+    assert_eq!(app.api_get("/api/inbound/msg_nope").status, 404);
+}

@@ -1,5 +1,6 @@
 //! Inbound mail API (issue 5):
-//! - `GET /api/inbound?limit=` — the most recent inbound messages and what became of them;
+//! - `GET /api/inbound?limit=&status=&account_id=` — the most recent inbound messages and what
+//!   became of them;
 //! - `GET /api/inbound/{id}` — one message: classification, threading facts, action, the reply
 //!   sent and the tasks/approvals it created;
 //! - `POST /api/classify?now=&locale=&timezone=` — the Classification JSON of a raw message, no
@@ -11,7 +12,7 @@ use chrono::{DateTime, Utc};
 use nudge_core::ledger::{AccountBook, BookDiff};
 use nudge_inbound::{classify, Context};
 use serde_json::{json, Value};
-use worker::{D1Type, Env, Method, Request};
+use worker::{Env, Method, Request};
 
 use crate::config::Config;
 use crate::http::error::ApiError;
@@ -83,18 +84,40 @@ fn to_json(r: &Row, with_parsed: bool) -> Value {
     v
 }
 
-/// Newest first; `?limit=` caps the page.
+/// The statuses a message can end in (and `received` while it is being processed).
+const STATUSES: &[&str] = &["received", "processed", "needs_human", "dead_letter"];
+
+/// Newest first; `?limit=` caps the page, `?status=` and `?account_id=` filter it.
 async fn list(req: &Request, env: &Env) -> Result<Value, ApiError> {
     let limit = super::limit(req)?;
-    let rows: Vec<Row> = env
-        .d1("DB")?
-        .prepare(format!(
-            "SELECT {COLUMNS} FROM inbound_messages ORDER BY received_at DESC, id DESC LIMIT ?1"
-        ))
-        .bind_refs([&D1Type::Integer(limit as i32)])?
-        .all()
-        .await?
-        .results()?;
+    let url = req.url()?;
+    let query = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let status = query("status");
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::BadRequest(format!(
+                "status: must be one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+    }
+    let account_id = query("account_id");
+    let rows: Vec<Row> = stmt(
+        &env.d1("DB")?,
+        &format!(
+            "SELECT {COLUMNS} FROM inbound_messages
+             WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR account_id = ?3)
+             ORDER BY received_at DESC, id DESC LIMIT ?1"
+        ),
+        &[i64::from(limit).into(), status.into(), account_id.into()],
+    )?
+    .all()
+    .await?
+    .results()?;
     Ok(json!({ "messages": rows.iter().map(|r| to_json(r, false)).collect::<Vec<_>>() }))
 }
 

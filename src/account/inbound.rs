@@ -111,6 +111,10 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: InboundCommand) -> Result<Value, 
             company_name: &ctx.config.company_name,
             replies_today,
             sender_is_own: threading::is_own_address(&sender, &own),
+            remittance_attached: parsed
+                .attachments
+                .iter()
+                .any(|a| a["looks_like_remittance"] == true),
         },
     );
 

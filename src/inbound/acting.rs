@@ -35,6 +35,8 @@ pub struct Inbound<'a> {
     pub replies_today: u32,
     /// True when the sender is one of our own addresses (never answered).
     pub sender_is_own: bool,
+    /// An attachment looks like a remittance advice or proof of payment.
+    pub remittance_attached: bool,
 }
 
 /// Where a message ends up.
@@ -713,6 +715,18 @@ fn already_paid(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Pl
             ctx.invoices = lines_for(book, &ids, today);
             ctx.payment_received = Some(note);
             plan.reply = Some(ctx);
+            plan
+        }
+        None if m.remittance_attached => {
+            // They sent the proof already: asking for it again would be wrong. A person
+            // matches it (the forwarded copy carries the attachment).
+            let mut plan = Plan::new("remittance_received", Status::NeedsHuman, s.clone());
+            plan = plan.task(
+                "match_remittance",
+                format!("Remittance attached, no matching payment yet: {s}"),
+                context(m),
+            );
+            plan.forward = true;
             plan
         }
         None => {

@@ -75,6 +75,7 @@ fn run(b: &mut AccountBook, c: &Classification, replies_today: u32) -> Plan {
             company_name: "Example Supplies Ltd",
             replies_today,
             sender_is_own: false,
+            remittance_attached: false,
         },
     )
 }
@@ -237,4 +238,36 @@ fn already_paid_finds_an_unapplied_payment_by_amount() {
         find_payment(&b, &["erp:I-2".into()], None, day(11, 30)).map(|p| p.id.as_str()),
         Some("pay_1")
     );
+}
+
+#[test]
+fn already_paid_without_a_payment_asks_for_remittance_unless_it_is_attached() {
+    let c = classification(
+        "We already paid invoice INV-1002 last week by bank transfer.",
+        "",
+    );
+    let mut b = book();
+    let p = run(&mut b, &c, 0);
+    assert_eq!(p.action, "remittance_requested", "{c:?}");
+    assert_eq!(
+        p.reply.map(|r| r.kind),
+        Some(MessageKind::AlreadyPaidAskRemittance)
+    );
+    let p = plan(
+        &mut b,
+        &Inbound {
+            id: "msg_2",
+            sender: "jane@globex.example",
+            sender_name: None,
+            classification: &c,
+            now: now(),
+            company_name: "Example Supplies Ltd",
+            replies_today: 0,
+            sender_is_own: false,
+            remittance_attached: true,
+        },
+    );
+    assert_eq!(p.action, "remittance_received");
+    assert!(p.reply.is_none() && p.forward);
+    assert_eq!(p.tasks[0].kind, "match_remittance");
 }

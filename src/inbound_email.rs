@@ -576,3 +576,15 @@ async fn dead_letter(live: &Live<'_>, error: &str) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_summaries_are_one_printable_ascii_line() {
+        let s = header_line("dispute (0.91) from a@b.example:\r\n\"Prix erroné — 12 €\"\tX");
+        assert_eq!(s, "dispute (0.91) from a@b.example: \"Prix erron 12 \" X");
+        assert_eq!(header_line(&"x".repeat(500)).len(), 200);
+    }
+}

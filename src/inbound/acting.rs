@@ -289,6 +289,25 @@ fn auto_reply(m: &Inbound<'_>, today: NaiveDate) -> Plan {
 // ---- human replies -----------------------------------------------------------------------------
 
 fn human(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+    // A person writing from a contact marked bounced proves the address works again.
+    let revived = match book.contacts.iter_mut().find(|x| x.email == m.sender) {
+        Some(x) if x.status == ContactStatus::Bounced => {
+            x.status = ContactStatus::Active;
+            true
+        }
+        _ => false,
+    };
+    let mut plan = act_on_intent(book, m, today);
+    if revived {
+        plan.events.push(EventDraft {
+            kind: "contact_reactivated",
+            data: json!({"email": m.sender, "inbound_message_id": m.id}),
+        });
+    }
+    plan
+}
+
+fn act_on_intent(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
     let c = m.classification;
     let primary = c.primary_intent.unwrap_or(Intent::Other);
     let confidence = c

@@ -271,3 +271,14 @@ fn already_paid_without_a_payment_asks_for_remittance_unless_it_is_attached() {
     assert!(p.reply.is_none() && p.forward);
     assert_eq!(p.tasks[0].kind, "match_remittance");
 }
+
+#[test]
+fn a_human_reply_from_a_bounced_contact_reactivates_it() {
+    let c = classification("We will pay both invoices on 15 December 2026.", "");
+    let mut b = book();
+    b.contacts[0].status = ContactStatus::Bounced;
+    let p = run(&mut b, &c, 0);
+    assert_eq!(b.contacts[0].status, ContactStatus::Active);
+    assert!(p.events.iter().any(|e| e.kind == "contact_reactivated"));
+    assert_eq!(p.action, "promise_recorded");
+}

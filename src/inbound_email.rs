@@ -147,7 +147,7 @@ async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
             threaded.as_ref().map(|(a, _)| a.as_str()).into(),
             threaded.as_ref().map(|(_, m)| *m).into(),
             kind.into(),
-            serde_json::to_string(&classification)
+            serde_json::to_string(&for_storage(&classification))
                 .map_err(|e| ApiError::Internal(e.to_string()))?
                 .into(),
             serde_json::to_string(&parsed)
@@ -206,6 +206,20 @@ async fn duplicate_of(live: &Live<'_>) -> Result<Option<String>, ApiError> {
     .first(None)
     .await?;
     Ok(row.map(|r| r.id))
+}
+
+/// Most characters of the customer's words kept in the stored classification: the raw message
+/// (up to 1.5 MB) and the classification share one D1 row (2 MB at most).
+const MAX_STORED_NEW_TEXT: usize = 16_000;
+
+/// The classification as stored: `new_text` capped at [`MAX_STORED_NEW_TEXT`] characters.
+fn for_storage(c: &Classification) -> Classification {
+    let mut stored = c.clone();
+    if let Some((cut, _)) = stored.new_text.char_indices().nth(MAX_STORED_NEW_TEXT) {
+        stored.new_text.truncate(cut);
+        stored.new_text.push('…');
+    }
+    stored
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -586,5 +600,25 @@ mod tests {
         let s = header_line("dispute (0.91) from a@b.example:\r\n\"Prix erroné — 12 €\"\tX");
         assert_eq!(s, "dispute (0.91) from a@b.example: \"Prix erron 12 \" X");
         assert_eq!(header_line(&"x".repeat(500)).len(), 200);
+    }
+
+    #[test]
+    fn stored_classifications_cap_the_new_text_on_a_char_boundary() {
+        let ctx = Context {
+            now: chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default(),
+            timezone: chrono_tz::Tz::UTC,
+            locale: "en-GB".into(),
+        };
+        let body = "é".repeat(MAX_STORED_NEW_TEXT + 10);
+        let raw = format!("From: a@b.example\r\nTo: ar@x.example\r\nSubject: hi\r\n\r\n{body}\r\n");
+        let c = nudge_inbound::classify(raw.as_bytes(), &ctx).unwrap();
+        let stored = for_storage(&c);
+        assert_eq!(stored.new_text.chars().count(), MAX_STORED_NEW_TEXT + 1);
+        assert_eq!(stored.intents, c.intents);
+        let short = for_storage(&Classification {
+            new_text: "short".into(),
+            ..c
+        });
+        assert_eq!(short.new_text, "short");
     }
 }

@@ -247,7 +247,11 @@ fn number_run(ps: &[Piece<'_>], i: usize) -> Option<(Decimal, usize, usize)> {
     if first.text.len() <= 3 && first.text.bytes().all(|b| b.is_ascii_digit()) {
         while let Some(n) = ps.get(i + used) {
             let group = n.text.split([',', '.']).next().unwrap_or("");
-            if group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()) && n.start == end + 1 {
+            if group.len() == 3
+                && group.bytes().all(|b| b.is_ascii_digit())
+                && n.start > end
+                && n.start <= end + 3
+            {
                 text.push(' ');
                 text.push_str(n.text);
                 end = n.end;
@@ -721,6 +725,7 @@ mod tests {
             ]
         );
         assert_eq!(find_amounts("12 500 kr")[0].value, dec("12500"));
+        assert_eq!(find_amounts("4\u{202f}800,00 €")[0].value, dec("4800.00"));
         assert!(find_amounts("within 30 days, 4 units").is_empty());
     }
 

@@ -312,6 +312,17 @@ pub fn sentences<'t, 'a>(lower: &str, tokens: &'t [Token<'a>]) -> Vec<&'t [Token
         if cut {
             out.push(&tokens[begin..=i]);
             begin = i + 1;
+        } else if i > begin
+            && t.kind == Kind::Word
+            && matches!(
+                t.text,
+                "but" | "however" | "aber" | "jedoch" | "mais" | "pero" | "men" | "maar"
+            )
+        {
+            // A contrast starts a new clause: "we won't pay INV-1 until it is corrected, but we
+            // will pay INV-2 on Friday" holds a refusal and a promise.
+            out.push(&tokens[begin..i]);
+            begin = i;
         }
         i += 1;
     }

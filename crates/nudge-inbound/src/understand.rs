@@ -19,7 +19,10 @@ use crate::lang::{match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
-pub const REPORT_THRESHOLD: f32 = 0.35;
+pub const REPORT_THRESHOLD: f64 = 0.35;
+
+/// Intents other than the primary one are reported from this confidence on.
+pub const SECONDARY_THRESHOLD: f64 = 0.5;
 
 /// What a reply promises to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +151,16 @@ pub fn understand_text(
                 let Some(len) = match_at(cue.pattern, &words[start..]) else {
                     continue;
                 };
+                let span = words
+                    .get(start..(start + len).min(words.len()))
+                    .unwrap_or(&[]);
+                if cue.intent == Intent::InvoiceCopyRequest
+                    && span.iter().any(|w| tables.is(w, index::CORRECTION))
+                {
+                    // "Please send a corrected invoice": a correction, asked for in a dispute or
+                    // a billing update, not a copy.
+                    continue;
+                }
                 let negated = is_negated(cue, &words, start, len);
                 let future = preceded_by_future(&words, start, len);
                 let mut intent = cue.intent;
@@ -272,12 +285,15 @@ pub fn understand_text(
         })
         .filter(|s| s.confidence >= REPORT_THRESHOLD)
         .collect();
-    // A question mark alone says little when something stronger is there.
-    if intents
+    // `question` is the catch-all for asks no other intent covers: "Can you resend the
+    // invoice?" is an invoice-copy request, not also a question.
+    // When nothing else is clear, a reply that asks is a question first ("Why is the rate
+    // higher than last month?" asks before it disputes).
+    let clear_other = intents
         .iter()
-        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6)
-    {
-        intents.retain(|s| s.intent != Intent::Question || s.confidence >= 0.7);
+        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6);
+    if clear_other {
+        intents.retain(|s| s.intent != Intent::Question);
     }
     let category = dispute_category(&categories);
     let has = |i: Intent| intents.iter().any(|s| s.intent == i);
@@ -291,8 +307,11 @@ pub fn understand_text(
     let duplicate_paid = has(Intent::Dispute)
         && has(Intent::AlreadyPaid)
         && category == DisputeCategory::DuplicateBilling;
-    let rank = |s: &ScoredIntent| -> f32 {
+    let rank = |s: &ScoredIntent| -> f64 {
         let mut score = s.confidence + s.intent.precedence();
+        if s.intent == Intent::Question && !clear_other {
+            score += 0.3;
+        }
         // Customers lead with their main point: of two strong intents, the first one said
         // wins ("INV-1 will be paid tomorrow. INV-2 is wrong …" is a promise first).
         if strong.len() > 1 && Some(s.intent) == lead && !strong.contains(&Intent::LegalThreat) {
@@ -320,6 +339,13 @@ pub fn understand_text(
         });
     }
     let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
+    // Secondary intents need more evidence than the primary: a stray "PDF" or "price" in a
+    // promise is noise, not a second request.
+    let mut rank_index = 0;
+    intents.retain(|s| {
+        rank_index += 1;
+        rank_index == 1 || s.confidence >= SECONDARY_THRESHOLD
+    });
 
     let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
     let promise = promised.then(|| {
@@ -357,8 +383,9 @@ fn idx(intent: Intent) -> usize {
     Intent::ALL.iter().position(|i| *i == intent).unwrap_or(0)
 }
 
-fn round2(x: f32) -> f32 {
-    (x * 100.0).round() / 100.0
+/// Two decimals, in f64 so that the JSON reads `0.73`, not `0.7300000190734863`.
+fn round2(x: f32) -> f64 {
+    (f64::from(x) * 100.0).round() / 100.0
 }
 
 fn is_reply_subject(s: &str) -> bool {
@@ -398,8 +425,10 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
     // "no" negates only what follows it closely ("no payment will be made"); "not", "never"
     // reach further ("could not sign off the payment run"), though not across "but".
     let to = (start + len).min(words.len());
+    // A promise or a payment is negated by a "not" anywhere earlier in its clause ("I don't
+    // think we will be able to pay before the 20th"); other cues only by one close before.
     let reach = if matches!(cue.intent, Intent::PromiseToPay | Intent::AlreadyPaid) {
-        4
+        start
     } else {
         2
     };

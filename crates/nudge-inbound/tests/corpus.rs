@@ -282,6 +282,7 @@ fn corpus() {
     let mut per_intent: BTreeMap<Intent, Counts> = BTreeMap::new();
     let mut folder_primary: BTreeMap<String, Tally> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut extra_intents: Vec<String> = Vec::new();
     for case in &cases {
         let ctx = context(case);
         let got = match classify(&case.raw, &ctx) {
@@ -298,7 +299,10 @@ fn corpus() {
                 let c = per_intent.entry(i).or_default();
                 match (expected.contains(&i), predicted.contains(&i)) {
                     (true, true) => c.tp += 1,
-                    (false, true) => c.fp += 1,
+                    (false, true) => {
+                        c.fp += 1;
+                        extra_intents.push(format!("{}: {} not expected", case.name, i.as_str()));
+                    }
                     (true, false) => c.fn_ += 1,
                     (false, false) => {}
                 }
@@ -406,6 +410,12 @@ fn corpus() {
     );
     for f in &failures {
         println!("{f}");
+    }
+    if bless {
+        println!("\nintents reported beyond the expected ones:");
+        for e in &extra_intents {
+            println!("  {e}");
+        }
     }
 
     // Floors measured on this corpus (see /work/team/bench-nudge-inbound.md); they catch

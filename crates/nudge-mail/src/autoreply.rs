@@ -6,7 +6,8 @@ use mail_parser::Header;
 use crate::headers;
 use crate::phrases::autoreply::{
     AUTO_HEADERS, OOO_BODY, OOO_SUBJECT_ANYWHERE, OOO_SUBJECT_CONTINUATIONS, OOO_SUBJECT_START,
-    PRECEDENCE_VALUES, SELF_DECLARED, TICKET_ACK, TICKET_SUBJECT,
+    PRECEDENCE_VALUES, SELF_DECLARED, TICKET_ACK, TICKET_ACK_STRONG, TICKET_SUBJECT,
+    TICKET_SUBJECT_MARKERS,
 };
 use crate::types::{AutoReply, AutoReplyKind};
 
@@ -29,7 +30,9 @@ pub(crate) fn detect(headers: &[Header<'_>], subject: &str, body: &str) -> Optio
                 .find(|p| body_start.contains(*p))
                 .map(|p| format!("body: {p}"))
         })
-        .or_else(|| ticket_ack(&subject_lower, &body_start).map(|p| format!("ticket: {p}")))
+        .or_else(|| {
+            unflagged_ticket_ack(&subject_lower, &body_start).map(|p| format!("ticket: {p}"))
+        })
         .or_else(|| suppress_with_ooo_wording(headers, &body_start))?;
 
     let kind = if ooo_subject(&subject_lower).is_some()
@@ -106,16 +109,35 @@ fn ooo_subject(subject: &str) -> Option<&'static str> {
         .copied()
 }
 
-/// A helpdesk acknowledgement: a ticket/case word and acknowledgement wording, with a number.
+/// Whether subject or body carry a ticket number.
+fn has_number(subject: &str, body_start: &str) -> bool {
+    subject.chars().any(|c| c.is_ascii_digit()) || body_start.contains('#')
+}
+
+/// Kind of an automatic message already flagged as such: a ticket/case word and acknowledgement
+/// wording, with a number.
 fn ticket_ack(subject: &str, body_start: &str) -> Option<&'static str> {
     let ticket_word = TICKET_SUBJECT
         .iter()
         .any(|p| subject.contains(p) || body_start.contains(p));
-    let has_number = subject.chars().any(|c| c.is_ascii_digit()) || body_start.contains('#');
-    if !ticket_word || !has_number {
+    if !ticket_word || !has_number(subject, body_start) {
         return None;
     }
     TICKET_ACK
+        .iter()
+        .find(|p| subject.contains(*p) || body_start.contains(*p))
+        .copied()
+}
+
+/// A helpdesk acknowledgement that no header flags: it must say so plainly, because a person's
+/// "we have received your invoice and will pay Friday" must stay a person's. Needs a ticket
+/// marker in the subject, a number, unmistakable acknowledgement wording, and a short body.
+fn unflagged_ticket_ack(subject: &str, body_start: &str) -> Option<&'static str> {
+    let marked = TICKET_SUBJECT_MARKERS.iter().any(|p| subject.contains(p));
+    if !marked || !has_number(subject, body_start) || body_start.len() >= BODY_WINDOW {
+        return None;
+    }
+    TICKET_ACK_STRONG
         .iter()
         .find(|p| subject.contains(*p) || body_start.contains(*p))
         .copied()

@@ -98,7 +98,7 @@ fn history_start(lines: &[&str], from: usize) -> Option<usize> {
 /// message:" and their translations.
 fn is_separator(line: &str) -> bool {
     let trimmed = line.trim();
-    let decorated = ["---", "___", "***", "==="]
+    let decorated = ["---", "___", "***", "===", "##"]
         .iter()
         .any(|d| trimmed.contains(d));
     if !decorated && !trimmed.ends_with(':') {
@@ -106,14 +106,11 @@ fn is_separator(line: &str) -> bool {
     }
     let lower = trimmed.to_lowercase();
     let core = lower
-        .trim_matches(|c: char| matches!(c, '-' | '_' | '*' | '=' | ' ' | '<' | '>'))
+        .trim_matches(|c: char| matches!(c, '-' | '_' | '*' | '=' | '#' | ' ' | '<' | '>'))
         .trim();
     if core.is_empty() || core.len() > 80 {
         return false;
     }
-    let decorated = ["---", "___", "***", "==="]
-        .iter()
-        .any(|d| trimmed.contains(d));
     SEPARATORS.iter().any(|s| {
         core.starts_with(s) && (decorated || s.ends_with(':') || core.trim_end_matches(':') == *s)
     })
@@ -429,6 +426,14 @@ mod tests {
             "took {:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn helpdesk_reply_line_and_client_footers() {
+        let body = "Paid.\n\n## Please reply above this line ##\n\nOur reminder: please pay";
+        assert_eq!(extract_new_text(body), "Paid.");
+        let body = "Wir zahlen morgen.\n\nHolen Sie sich Outlook für Android";
+        assert_eq!(extract_new_text(body), "Wir zahlen morgen.");
     }
 
     #[test]

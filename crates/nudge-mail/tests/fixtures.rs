@@ -456,3 +456,13 @@ fn customer_complaining_about_a_failed_delivery_is_human() {
     let e = parse(raw, &Limits::default()).unwrap();
     assert!(e.machine.is_none(), "{:?}", e.machine);
 }
+
+#[test]
+fn person_acknowledging_an_invoice_is_human() {
+    let raw = "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: AW: Anfrage zu Rechnung 123\r\n\r\nVielen Dank, wir haben Ihre Rechnung erhalten und zahlen am Freitag.\r\n";
+    let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+    let raw = "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice 123\r\n\r\nThank you for your email. We have received your invoice #123 and will pay it on Friday.\r\n";
+    let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+}

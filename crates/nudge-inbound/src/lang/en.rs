@@ -286,6 +286,19 @@ pub const EN: Lang = Lang {
         &["notify", "the", "sender"],
         &["delete", "~", "message|email|e-mail|mail"],
     ],
+    corrections: &[
+        "corrected",
+        "revised",
+        "amended",
+        "updated",
+        "adjusted",
+        "reissued",
+        "correct",
+        "new",
+        "credit",
+        "proper",
+        "accurate",
+    ],
     spellings: &[
         ("wil", "will"),
         ("wll", "will"),
@@ -355,6 +368,9 @@ pub const EN: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(&["did|have|has", "you", "~", "received|receive|get|got|see|seen", "~", "payment|wire|transfer|check|cheque|remittance|funds|money|ach"], Intent::AlreadyPaid, 0.6),
+    cue(&["take", "care", "of", "it|this|that|the|them|these"], Intent::PromiseToPay, 0.45),
+    dispute(&["payment|invoice|invoices|it", "~", "on", "hold"], DisputeCategory::Other, 0.55),
     cue(&["paying|settling|transferring|remitting|wiring"], Intent::PromiseToPay, 0.45),
     cue(&["have|has|had", "been", "released|initiated|executed|submitted|actioned|authori*ed"], Intent::AlreadyPaid, 0.65),
     cue(&["payment|transfer|funds", "~", "released|initiated|executed|actioned"], Intent::AlreadyPaid, 0.5),

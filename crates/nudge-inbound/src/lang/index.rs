@@ -52,6 +52,7 @@ pub const PAY: u32 = 1 << 4;
 pub const RETURN: u32 = 1 << 5;
 pub const UNTIL: u32 = 1 << 6;
 pub const INVOICE: u32 = 1 << 7;
+pub const CORRECTION: u32 = 1 << 8;
 
 /// The built tables.
 pub struct Index {
@@ -101,6 +102,7 @@ fn build() -> Index {
             flag(get(lang), f);
         }
         flag(lang.invoice_words, INVOICE);
+        flag(lang.corrections, CORRECTION);
     }
     for lang in ALL {
         for (name, m) in lang.months {

@@ -76,6 +76,7 @@ pub const SV: Lang = Lang {
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
     boilerplate: &[&["konfidentiell*"]],
+    corrections: &["korrigerad", "ny", "nya"],
     spellings: &[],
     cues: CUES,
     pay_words: &[

@@ -119,3 +119,29 @@ fn disclaimers_are_not_read() {
         r.intents
     );
 }
+
+#[test]
+fn negation_reaches_across_the_clause_but_not_past_but() {
+    let r = u("I don't think we will be able to pay before the 20th.");
+    assert!(r.promise.is_none(), "{:?}", r.intents);
+    let r = u("We won't pay INV-2026-0001 until it is corrected, but we will pay INV-2026-0002 on Friday.");
+    assert_eq!(r.primary_intent, Intent::Dispute);
+    assert_eq!(
+        r.promise.and_then(|p| p.date),
+        NaiveDate::from_ymd_opt(2026, 12, 4)
+    );
+    let r = u("No problem, we will pay on Friday.");
+    assert_eq!(r.primary_intent, Intent::PromiseToPay);
+}
+
+#[test]
+fn held_payments_and_wire_checks() {
+    assert_eq!(
+        u("Payment is on hold pending the signed timesheets.").primary_intent,
+        Intent::Dispute
+    );
+    assert_eq!(
+        u("Did you receive our wire last Tuesday?").primary_intent,
+        Intent::AlreadyPaid
+    );
+}

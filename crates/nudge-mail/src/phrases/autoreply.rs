@@ -158,7 +158,60 @@ pub const OOO_BODY: &[&str] = &[
     "ben weer terug",
 ];
 
-/// Subject phrases of helpdesk acknowledgements.
+/// Subject markers that name a helpdesk ticket outright; an acknowledgement that no header flags
+/// must carry one.
+pub const TICKET_SUBJECT_MARKERS: &[&str] = &[
+    "ticket",
+    "[#",
+    "(#",
+    "case #",
+    "case number",
+    "case id",
+    "request #",
+    "request id",
+    "request received",
+    "support request",
+    "incident #",
+    "ticketnummer",
+    "vorgangsnummer",
+    "numéro de ticket",
+    "número de caso",
+    "número de ticket",
+    "ärendenummer",
+    "ärende #",
+    "meldingsnummer",
+];
+
+/// Acknowledgement wording plain enough to mark an unflagged helpdesk reply.
+pub const TICKET_ACK_STRONG: &[&str] = &[
+    "we have received your request",
+    "we've received your request",
+    "we have received your message",
+    "we have received your email",
+    "we've received your email",
+    "has been received and",
+    "has been created",
+    "has been opened",
+    "has been logged",
+    "your ticket number",
+    "your case number",
+    "your request number",
+    "ticket number is",
+    "] received",
+    "request received",
+    "a member of our team will",
+    "one of our agents will",
+    "ihre anfrage ist bei uns eingegangen",
+    "wir haben ihre anfrage erhalten",
+    "nous avons bien reçu votre demande",
+    "hemos recibido su solicitud",
+    "vi har tagit emot ditt ärende",
+    "vi har mottagit ditt ärende",
+    "wij hebben uw verzoek ontvangen",
+];
+
+/// Subject phrases of helpdesk acknowledgements (used to name the kind of a message that a
+/// header already flags as automatic).
 pub const TICKET_SUBJECT: &[&str] = &[
     "ticket",
     "case #",

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 /// Below this confidence the primary intent is not acted on: a person reads the message.
-pub const MIN_CONFIDENCE: f32 = 0.5;
+pub const MIN_CONFIDENCE: f64 = 0.5;
 
 /// Most automatic replies to one account in 24 hours (loop and noise safety).
 pub const MAX_REPLIES_PER_DAY: u32 = 3;

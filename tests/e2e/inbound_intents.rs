@@ -7,10 +7,7 @@ use crate::helpers::spawn_app;
 use crate::inbound_support::*;
 
 fn contacts_of(book: &Value) -> Vec<Value> {
-    book["book"]["contacts"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    book["contacts"].as_array().cloned().unwrap_or_default()
 }
 
 #[test]
@@ -72,11 +69,8 @@ fn replies_change_the_ledger_and_are_answered_in_thread() {
     assert_eq!(m["action"], "promise_recorded", "{m}");
     assert_eq!(m["status"], "processed");
     assert_eq!(m["replies"][0]["status"], "sent", "{m}");
-    let b = book(&app, "erp:C-100");
-    let promises = b["book"]["promises"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let b = account_state(&app, "erp:C-100");
+    let promises = b["promises"].as_array().cloned().unwrap_or_default();
     assert_eq!(promises.len(), 1, "{b}");
     assert_eq!(promises[0]["promised_date"], "2026-12-15");
     assert_eq!(promises[0]["source"], "email");
@@ -112,8 +106,8 @@ fn replies_change_the_ledger_and_are_answered_in_thread() {
         copies[0]["action"], "duplicate_ignored",
         "newest first: {list}"
     );
-    let b = book(&app, "erp:C-100");
-    assert_eq!(b["book"]["promises"].as_array().map(Vec::len), Some(1));
+    let b = account_state(&app, "erp:C-100");
+    assert_eq!(b["promises"].as_array().map(Vec::len), Some(1));
     assert_eq!(app.sent_emails().len(), sent, "no second confirmation");
 
     // A later message from an unknown address that answers our confirmation threads by
@@ -159,11 +153,8 @@ fn replies_change_the_ledger_and_are_answered_in_thread() {
         "dispute-1@initech.example",
     );
     assert_eq!(m["action"], "dispute_opened", "{m}");
-    let b = book(&app, "erp:C-200");
-    let disputes = b["book"]["disputes"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let b = account_state(&app, "erp:C-200");
+    let disputes = b["disputes"].as_array().cloned().unwrap_or_default();
     assert_eq!(disputes.len(), 1, "{b}");
     assert_eq!(
         disputes[0]["invoice_ids"],
@@ -216,7 +207,7 @@ fn replies_change_the_ledger_and_are_answered_in_thread() {
         "contact-1@hooli.example",
     );
     assert_eq!(m["action"], "contact_added", "{m}");
-    let contacts = contacts_of(&book(&app, "erp:C-400"));
+    let contacts = contacts_of(&account_state(&app, "erp:C-400"));
     let ap = contacts
         .iter()
         .find(|c| c["email"] == "ap@hooli.example")

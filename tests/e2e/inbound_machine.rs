@@ -41,11 +41,8 @@ fn bounces_auto_replies_and_unknown_senders() {
     assert_eq!(m["matched_by"], "reply_token", "{m}");
     assert_eq!(m["action"], "contact_bounced", "{m}");
     assert!(m["replies"].as_array().is_some_and(Vec::is_empty), "{m}");
-    let b = book(&app, "erp:C-500");
-    let contacts = b["book"]["contacts"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let b = account_state(&app, "erp:C-500");
+    let contacts = b["contacts"].as_array().cloned().unwrap_or_default();
     let art = contacts
         .iter()
         .find(|c| c["email"] == "art@vandelay.example")
@@ -75,7 +72,7 @@ fn bounces_auto_replies_and_unknown_senders() {
     assert_eq!(m["action"], "out_of_office_recorded", "{m}");
     assert_eq!(m["classification"]["out_of_office_until"], "2026-12-07");
     assert_eq!(
-        book(&app, "erp:C-500")["account"]["out_of_office_until"],
+        account_state(&app, "erp:C-500")["out_of_office_until"],
         "2026-12-07"
     );
     assert_eq!(

@@ -87,11 +87,8 @@ fn requests_go_to_approval_tasks_or_the_ledger() {
         "po-1@wayne.example",
     );
     assert_eq!(m["action"], "po_number_stored", "{m}");
-    let b = book(&app, "erp:C-700");
-    let invoices = b["book"]["invoices"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let b = account_state(&app, "erp:C-700");
+    let invoices = b["invoices"].as_array().cloned().unwrap_or_default();
     let po = |id: &str| -> Value {
         invoices
             .iter()

@@ -1,8 +1,10 @@
 //! Shared set-up for the inbound-mail e2e tests: seed an account's ledger, deliver a reply, find
 //! what became of it.
 //!
-//! Seeding uses the test-only `POST /api/test/seed` (TEST_CLOCKS on) until the ERP webhook
-//! route lands on main; then `seed_account` can post a signed ERP event instead.
+//! Seeding uses the test-only `POST /api/test/seed` (TEST_CLOCKS on; the sweeps branch has the
+//! same contract). Reading state uses `GET /api/test/book/{id}`, shaped like the ledger
+//! branch's `GET /api/accounts/{id}` (plus `out_of_office_until`), so that after the merge
+//! `account_state` can switch path.
 
 use serde_json::{json, Value};
 
@@ -46,12 +48,19 @@ pub fn seed_account(
         "deleted": false, "contacts": contacts, "invoices": invoices, "payments": [],
         "payment_refs": {}, "credit_notes": [], "promises": [], "disputes": [],
     });
-    let r = app.api_post("/api/test/seed", &json!({ "book": book }));
+    let r = app.api_post("/api/test/seed", &json!({ "accounts": [{ "book": book }] }));
     assert_eq!(r.status, 200, "seed {id}: {}", r.text);
-    r.json["reply_token"]
+    assert_eq!(r.json["account_ids"][0], id, "{}", r.text);
+    let state = account_state(app, id);
+    let token = state["reply_token"]
         .as_str()
         .expect("reply token")
-        .to_string()
+        .to_string();
+    assert_eq!(
+        token,
+        nudge_outbound::reply_token(id, crate::helpers::ADMIN_TOKEN.as_bytes())
+    );
+    token
 }
 
 /// A plain-text reply from `from` (display name `name`) with the given Message-ID.
@@ -79,8 +88,10 @@ pub fn deliver(app: &TestApp, from: &str, to: &str, raw: &str, message_id: &str)
     one.json
 }
 
-/// The stored book of `account_id` (test route).
-pub fn book(app: &TestApp, account_id: &str) -> Value {
+/// The account's ledger state: `contacts`, `invoices`, `promises`, `disputes`, `reply_token`,
+/// `out_of_office_until` (test route; after the merge `GET /api/accounts/{id}` has all but the
+/// last).
+pub fn account_state(app: &TestApp, account_id: &str) -> Value {
     let r = app.api_get(&format!("/api/test/book/{account_id}"));
     assert_eq!(r.status, 200, "{}", r.text);
     r.json

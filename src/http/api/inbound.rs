@@ -31,7 +31,7 @@ pub async fn route(
         (Method::Get, ["inbound", id]) => get(env, id).await.map(|v| (200, v)),
         (Method::Post, ["classify"]) => classify_route(req).await.map(|v| (200, v)),
         (Method::Post, ["test", "seed"]) if config.test_clocks => {
-            seed(req, env).await.map(|v| (200, v))
+            seed(req, env, config).await.map(|v| (200, v))
         }
         (Method::Get, ["test", "book", id]) if config.test_clocks => {
             book(env, id).await.map(|v| (200, v))
@@ -231,43 +231,72 @@ async fn classify_route(mut req: Request) -> Result<Value, ApiError> {
     serde_json::to_value(&c).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+/// One account to seed. The same contract as the sweeps branch's `POST /api/test/seed`, so
+/// that either implementation serves the other's tests after the merge.
 #[derive(serde::Deserialize)]
-struct SeedBody {
+struct SeedAccount {
     book: AccountBook,
-    /// Defaults to the account id's token under the admin token (test only).
-    reply_token: Option<String>,
 }
 
-/// Test-only: writes a whole book (every row is new), as a webhook would have.
-async fn seed(mut req: Request, env: &Env) -> Result<Value, ApiError> {
+#[derive(serde::Deserialize)]
+struct SeedBody {
+    accounts: Vec<SeedAccount>,
+}
+
+/// Test-only: writes whole books (every row new), as the webhooks would have. Each account's
+/// reply token is `nudge_outbound::reply_token(id, ADMIN_TOKEN)`.
+async fn seed(mut req: Request, env: &Env, config: &Config) -> Result<Value, ApiError> {
     let body: SeedBody = req
         .json()
         .await
-        .map_err(|e| ApiError::BadRequest(format!("body: not an AccountBook seed ({e})")))?;
-    let book = body.book;
-    if book.account.id.trim().is_empty() {
-        return Err(ApiError::BadRequest("book.account.id: empty".into()));
-    }
-    let token = body
-        .reply_token
-        .unwrap_or_else(|| nudge_outbound::reply_token(&book.account.id, b"nudge-test-seed"));
-    let diff = BookDiff {
-        account: true,
-        contacts: book.contacts.iter().collect(),
-        invoices: book.invoices.iter().collect(),
-        payments: book.payments.iter().collect(),
-        credit_notes: book.credit_notes.iter().collect(),
-        promises: book.promises.iter().collect(),
-        disputes: book.disputes.iter().collect(),
-    };
+        .map_err(|e| ApiError::BadRequest(format!("body: not a seed of account books ({e})")))?;
+    let secret = config
+        .admin_token
+        .clone()
+        .unwrap_or_else(|| "nudge-test".into());
     let db = env.d1("DB")?;
-    let statements = store::book::save_statements(&db, &book, &diff, &token, crate::clock::wall())?;
-    db.batch(statements).await?;
-    Ok(json!({"account_id": book.account.id, "reply_token": token}))
+    let mut statements = Vec::new();
+    let mut ids = Vec::new();
+    for (i, a) in body.accounts.iter().enumerate() {
+        let book = &a.book;
+        if book.account.id.trim().is_empty() {
+            return Err(ApiError::BadRequest(format!(
+                "accounts[{i}].book.account.id: empty"
+            )));
+        }
+        let token = nudge_outbound::reply_token(&book.account.id, secret.as_bytes());
+        let diff = BookDiff {
+            account: true,
+            contacts: book.contacts.iter().collect(),
+            invoices: book.invoices.iter().collect(),
+            payments: book.payments.iter().collect(),
+            credit_notes: book.credit_notes.iter().collect(),
+            promises: book.promises.iter().collect(),
+            disputes: book.disputes.iter().collect(),
+        };
+        statements.extend(store::book::save_statements(
+            &db,
+            book,
+            &diff,
+            &token,
+            crate::clock::wall(),
+        )?);
+        ids.push(book.account.id.clone());
+    }
+    if !statements.is_empty() {
+        db.batch(statements).await?;
+    }
+    Ok(json!({"seeded": ids.len(), "account_ids": ids}))
 }
 
-/// Test-only: the stored book and the account's extra columns.
+/// Test-only: the account as `GET /api/accounts/{id}` (ledger branch) shows the fields these
+/// tests read, plus `out_of_office_until`.
 async fn book(env: &Env, id: &str) -> Result<Value, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Extras {
+        reply_token: String,
+        out_of_office_until: Option<String>,
+    }
     let db = env.d1("DB")?;
     let book = store::book::load(&db, id)
         .await?
@@ -275,12 +304,18 @@ async fn book(env: &Env, id: &str) -> Result<Value, ApiError> {
             method: "GET".into(),
             path: format!("/api/test/book/{id}"),
         })?;
-    let extras: Option<Value> = stmt(
+    let extras: Option<Extras> = stmt(
         &db,
         "SELECT reply_token, out_of_office_until FROM accounts WHERE id = ?1",
         &[id.into()],
     )?
     .first(None)
     .await?;
-    Ok(json!({"book": book, "account": extras}))
+    Ok(json!({
+        "account": book.account, "deleted": book.deleted,
+        "reply_token": extras.as_ref().map(|e| e.reply_token.clone()),
+        "out_of_office_until": extras.and_then(|e| e.out_of_office_until),
+        "contacts": book.contacts, "invoices": book.invoices, "payments": book.payments,
+        "promises": book.promises, "disputes": book.disputes,
+    }))
 }

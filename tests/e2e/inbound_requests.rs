@@ -201,6 +201,17 @@ fn a_reply_the_runtime_refuses_goes_out_through_the_email_binding() {
         "{}",
         mine.text
     );
+    // The list leaves the customer's words to the detail view.
+    let listed = &mine.json["messages"][0];
+    assert_eq!(
+        listed["classification"]["primary_intent"],
+        "invoice_copy_request"
+    );
+    assert!(listed["classification"]["new_text"].is_null(), "{listed}");
+    assert!(m["classification"]["new_text"]
+        .as_str()
+        .is_some_and(|t| t.contains("INV-9001")));
+    assert_eq!(m["parsed"]["from"], "sol@soylent.example");
     let none = app.api_get("/api/inbound?status=needs_human");
     assert_eq!(none.json["messages"].as_array().map(Vec::len), Some(0));
     let bad = app.api_get("/api/inbound?status=weird");

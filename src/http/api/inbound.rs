@@ -69,16 +69,24 @@ fn parse_json(text: Option<&str>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn to_json(r: &Row, with_parsed: bool) -> Value {
+/// A message as JSON. The list (`detail == false`) leaves out the customer's words
+/// (`classification.new_text`) and the threading facts, which the detail view has.
+fn to_json(r: &Row, detail: bool) -> Value {
+    let mut classification = parse_json(r.classification.as_deref());
+    if !detail {
+        if let Some(c) = classification.as_object_mut() {
+            c.remove("new_text");
+        }
+    }
     let mut v = json!({
         "id": r.id, "received_at": r.received_at, "envelope_from": r.envelope_from,
         "envelope_to": r.envelope_to, "message_id": r.message_id, "subject": r.subject,
         "raw_size": r.raw_size, "account_id": r.account_id, "matched_by": r.matched_by,
-        "kind": r.kind, "classification": parse_json(r.classification.as_deref()),
+        "kind": r.kind, "classification": classification,
         "action": r.action, "summary": r.summary, "status": r.status, "error": r.error,
         "processed_at": r.processed_at,
     });
-    if with_parsed {
+    if detail {
         v["parsed"] = parse_json(r.parsed.as_deref());
     }
     v

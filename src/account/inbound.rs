@@ -18,6 +18,11 @@ use crate::inbound::threading;
 use crate::store::{self, stmt, ts, P};
 use crate::{ids, logging};
 
+/// A customer Message-ID containing this marker makes the object's batch fail on a real D1
+/// constraint when `TEST_CLOCKS` is on: the e2e proof that a processing failure changes nothing,
+/// leaves a dead letter and forwards the message. Never active in production.
+const TEST_FAILURE_MARKER: &str = "__fail_batch__";
+
 #[derive(serde::Deserialize)]
 struct MessageRow {
     id: String,
@@ -160,7 +165,30 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: InboundCommand) -> Result<Value, 
         ctx.now,
     )?;
     statements.extend(plan_statements(ctx, &row.id, &plan, built.as_ref())?);
-    db.batch(statements).await?;
+    if ctx.config.test_clocks
+        && parsed
+            .message_id
+            .as_deref()
+            .is_some_and(|id| id.contains(TEST_FAILURE_MARKER))
+    {
+        // The same primary key twice: D1 rolls the whole batch back.
+        for _ in 0..2 {
+            statements.push(stmt(
+                db,
+                "INSERT INTO tasks (id, kind, summary, created_at) VALUES (?1, 'test', 'test', ?2)",
+                &[
+                    format!("test-failure:{}", row.id).into(),
+                    ts(ctx.now).into(),
+                ],
+            )?);
+        }
+    }
+    db.batch(statements).await.map_err(|e| {
+        ApiError::Internal(format!(
+            "inbound batch for {} failed, nothing applied: {e}",
+            row.id
+        ))
+    })?;
 
     logging::info(
         "inbound.acted",

@@ -147,3 +147,43 @@ fn assert_forwarded(app: &crate::helpers::TestApp, id: &str) {
             .then_some(())
     });
 }
+
+#[test]
+fn a_processing_failure_leaves_a_dead_letter_changes_nothing_and_forwards() {
+    let app = spawn_app();
+    seed_account(
+        &app,
+        "erp:C-950",
+        "Tyrell Corp",
+        vec![contact("eldon@tyrell.example", "Eldon Tyrell", true)],
+        vec![invoice("INV-9501", "2026-10-01", "950.00")],
+    );
+    // The marker (TEST_CLOCKS only) makes the account object's D1 batch fail.
+    let id = "__fail_batch__-1@tyrell.example";
+    let raw = reply_mail(
+        "eldon@tyrell.example",
+        "Eldon Tyrell",
+        id,
+        "Re: Your account",
+        "We will pay invoice INV-9501 on 15 December 2026.",
+    );
+    let m = deliver(&app, "eldon@tyrell.example", INBOUND, &raw, id);
+    assert_eq!(m["status"], "dead_letter", "{m}");
+    assert_eq!(m["action"], "forwarded_dead_letter");
+    assert!(
+        m["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("nothing applied")),
+        "{m}"
+    );
+    assert_eq!(m["classification"]["primary_intent"], "promise_to_pay");
+    let state = account_state(&app, "erp:C-950");
+    assert_eq!(
+        state["promises"].as_array().map(Vec::len),
+        Some(0),
+        "{state}"
+    );
+    assert!(m["replies"].as_array().is_some_and(Vec::is_empty), "{m}");
+    assert!(app.sent_emails().is_empty());
+    assert_forwarded(&app, m["id"].as_str().unwrap_or_default());
+}

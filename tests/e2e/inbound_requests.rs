@@ -222,3 +222,73 @@ fn a_reply_the_runtime_refuses_goes_out_through_the_email_binding() {
         .starts_with("status:"));
     assert_eq!(app.api_get("/api/inbound/msg_nope").status, 404);
 }
+
+#[test]
+fn dates_are_read_in_the_accounts_timezone_and_locale() {
+    let app = spawn_app();
+    seed_account_in(
+        &app,
+        "erp:C-US",
+        "Cyberdyne Systems",
+        ("America/Los_Angeles", "en-US"),
+        vec![contact("miles@cyberdyne.example", "Miles Dyson", true)],
+        vec![invoice("INV-US1", "2026-10-01", "100.00")],
+    );
+    seed_account(
+        &app,
+        "erp:C-UK",
+        "Tyrell UK",
+        vec![contact("rachael@tyrell-uk.example", "Rachael", true)],
+        vec![invoice("INV-UK1", "2026-10-01", "100.00")],
+    );
+    let promise = |from: &str, id: &str, body: &str| -> Value {
+        let raw = reply_mail(from, "Customer", id, SUBJECT, body);
+        let m = deliver(&app, from, INBOUND, &raw, id);
+        assert_eq!(m["action"], "promise_recorded", "{m}");
+        m["classification"]["promise"]["date"].clone()
+    };
+    // "12/03/2027": month first in en-US, day first in en-GB.
+    let us = promise(
+        "miles@cyberdyne.example",
+        "us-1@cyberdyne.example",
+        "We will pay the invoice on 12/03/2027.",
+    );
+    let uk = promise(
+        "rachael@tyrell-uk.example",
+        "uk-1@tyrell-uk.example",
+        "We will pay the invoice on 12/03/2027.",
+    );
+    assert_eq!(us, "2027-12-03");
+    assert_eq!(uk, "2027-03-12");
+    let stored = account_state(&app, "erp:C-US");
+    assert_eq!(stored["promises"][0]["promised_date"], "2027-12-03");
+
+    // "tomorrow" is tomorrow where the account is.
+    let tomorrow = || {
+        (chrono::Utc::now().with_timezone(&chrono_tz::America::Los_Angeles)
+            + chrono::Duration::days(1))
+        .date_naive()
+        .to_string()
+    };
+    let before = tomorrow();
+    let got = promise(
+        "miles@cyberdyne.example",
+        "us-2@cyberdyne.example",
+        "We will pay the invoice tomorrow.",
+    );
+    let after = tomorrow();
+    assert!(
+        got == before.as_str() || got == after.as_str(),
+        "{got} vs {before}"
+    );
+    let stored = account_state(&app, "erp:C-US");
+    let statuses: Vec<&str> = stored["promises"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|x| x["status"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        statuses,
+        vec!["cancelled", "active"],
+        "the newer promise replaces the older"
+    );
+}

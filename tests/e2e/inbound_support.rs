@@ -30,7 +30,8 @@ pub fn contact(email: &str, name: &str, preferred: bool) -> Value {
     json!({"email": email, "name": name, "role": "ap", "status": "active", "preferred": preferred})
 }
 
-/// Seeds account `id` with contacts and invoices; returns its reply token.
+/// Seeds account `id` (Europe/London, en-GB) with contacts and invoices; returns its reply
+/// token.
 pub fn seed_account(
     app: &TestApp,
     id: &str,
@@ -38,10 +39,29 @@ pub fn seed_account(
     contacts: Vec<Value>,
     invoices: Vec<Value>,
 ) -> String {
+    seed_account_in(
+        app,
+        id,
+        name,
+        ("Europe/London", "en-GB"),
+        contacts,
+        invoices,
+    )
+}
+
+/// Seeds account `id` in the given (timezone, locale).
+pub fn seed_account_in(
+    app: &TestApp,
+    id: &str,
+    name: &str,
+    (timezone, locale): (&str, &str),
+    contacts: Vec<Value>,
+    invoices: Vec<Value>,
+) -> String {
     let book = json!({
         "account": {
             "id": id, "stripe_id": null, "erp_id": id.trim_start_matches("erp:"), "name": name,
-            "currency": "EUR", "timezone": "Europe/London", "locale": "en-GB",
+            "currency": "EUR", "timezone": timezone, "locale": locale,
             "payment_terms_days": 30, "strategic": false, "owner": null, "credit_limit": null,
             "tags": [], "dunning_enabled": true,
         },

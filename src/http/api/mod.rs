@@ -25,7 +25,10 @@ pub async fn route(
             ledger::route(method, segments, req, env, config).await
         }
         // Inbound mail: the message log and the side-effect-free classifier (issue 5).
-        Some("inbound" | "classify") => inbound::route(method, segments, req, env, config).await,
+        // `test` holds test-only seeding routes (TEST_CLOCKS on), see inbound.rs.
+        Some("inbound" | "classify" | "test") => {
+            inbound::route(method, segments, req, env, config).await
+        }
         // Sweeps, the test clock, approvals, tasks, outbound mail (issue 6).
         Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
             sweeps::route(method, segments, req, env, config).await

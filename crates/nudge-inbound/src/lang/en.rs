@@ -252,7 +252,7 @@ pub const EN: Lang = Lang {
         "not", "never", "no", "unable", "neither", "nor", "without", "refuse", "decline",
     ],
     conditions: &[
-        "until", "unless", "once", "if", "till", "provided", "pending", "soon",
+        "until", "unless", "once", "if", "till", "provided", "pending", "soon", "upon", "receipt",
     ],
     future_markers: &[
         "will", "shall", "going", "would", "plan", "planning", "intend", "be",
@@ -525,9 +525,9 @@ const CUES: &[Cue] = &[
     dispute(&["reference", "~", "our", "po|purchase"], MissingPo, 0.5),
     // Invoice copy.
     cue(&["copy", "~", "invoice*|bill"], InvoiceCopyRequest, 0.75),
-    cue(&["send|resend|forward|email|share|provide", "~", "invoice*|bill"], InvoiceCopyRequest, 0.6),
-    cue(&["re", "send"], InvoiceCopyRequest, 0.55),
-    cue(&["resend"], InvoiceCopyRequest, 0.55),
+    cue(&["send|resend|forward|email|share|provide", "~", "invoice*|bill|statement|statements"], InvoiceCopyRequest, 0.6),
+    cue(&["re", "send"], InvoiceCopyRequest, 0.65),
+    cue(&["resend"], InvoiceCopyRequest, 0.65),
     cue(&["invoice", "~", "pdf|attachment|attached|copy"], InvoiceCopyRequest, 0.4),
     cue(&["pdf"], InvoiceCopyRequest, 0.3),
     cue(&["can|could", "not", "find|locate|open", "~", "invoice*|bill|it|attachment"], InvoiceCopyRequest, 0.7),

@@ -11,6 +11,7 @@ mod clock;
 mod config;
 mod http;
 mod ids;
+mod inbound;
 mod inbound_email;
 mod logging;
 mod outbound;

@@ -22,6 +22,17 @@ pub enum Command {
     Evaluate(EvaluateCommand),
     /// Read-only: the escalation state, the last decision and the alarm.
     State,
+    /// An operator applies a queued (unapplied) payment to invoices by hand (issue 4).
+    ApplyPayment(ApplyPaymentCommand),
+}
+
+/// A person's allocation of a queued payment (`POST /api/unapplied/{id}/apply`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ApplyPaymentCommand {
+    pub payment_id: String,
+    pub allocations: Vec<nudge_core::ledger::Allocation>,
+    /// Who applied it (for the event log's cause).
+    pub operator: String,
 }
 
 /// Ledger changes from one webhook event.

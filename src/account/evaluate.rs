@@ -13,6 +13,7 @@
 //! at `next_evaluation_at` and the cron sweep is the safety net.
 
 use chrono::{DateTime, Duration, Utc};
+use nudge_core::approval::{Approval, ApprovalStatus};
 use nudge_core::event_log::LedgerEvent;
 use nudge_core::ledger::AccountBook;
 use nudge_outbound::Thread;
@@ -43,6 +44,7 @@ pub const SHADOW_KEY: &str = "shadow_mode";
 /// and the operator's settings.
 struct Meta {
     reply_token: String,
+    approvals: Vec<Approval>,
     overrides: Option<PolicyOverrides>,
     shadow: bool,
     thread_ids: Vec<String>,
@@ -85,6 +87,7 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
                 "SELECT key, value FROM settings WHERE key IN (?1, ?2)",
                 &[POLICY_KEY.into(), SHADOW_KEY.into()],
             )?,
+            approvals_query(db, &ctx.account_id)?,
         ])
         .await?
         .into_iter();
@@ -100,6 +103,7 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
         .map(|r| r.message_id)
         .collect();
     let settings: Vec<SettingRow> = next()?.results()?;
+    let approvals = approvals_from(next()?.results()?);
     let setting = |k: &str| {
         settings
             .iter()
@@ -138,11 +142,81 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
     };
     Ok(Meta {
         reply_token,
+        approvals,
         overrides,
         shadow,
         thread_ids,
         policy,
     })
+}
+
+/// The account's final-escalation approvals (not shadow drafts), oldest first.
+fn approvals_query(
+    db: &worker::D1Database,
+    account_id: &str,
+) -> worker::Result<worker::D1PreparedStatement> {
+    stmt(
+        db,
+        "SELECT id, account_id, kind, step_key, payload, status, created_at, decided_at,
+                decided_by, note
+         FROM approvals WHERE account_id = ?1 AND kind != 'draft_email' ORDER BY created_at, id",
+        &[account_id.into()],
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct ApprovalRow {
+    id: String,
+    account_id: String,
+    kind: String,
+    step_key: String,
+    payload: String,
+    status: String,
+    created_at: String,
+    decided_at: Option<String>,
+    decided_by: Option<String>,
+    note: Option<String>,
+}
+
+/// Approval rows as the policy sees them (their outcome steers the review stage).
+fn approvals_from(rows: Vec<ApprovalRow>) -> Vec<Approval> {
+    let time = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
+    rows.into_iter()
+        .filter_map(|r| {
+            let status = match r.status.as_str() {
+                "pending" => ApprovalStatus::Pending,
+                "approved" => ApprovalStatus::Approved,
+                "rejected" => ApprovalStatus::Rejected,
+                "withdrawn" => ApprovalStatus::Withdrawn,
+                _ => return None,
+            };
+            let payload: Value = serde_json::from_str(&r.payload).unwrap_or(Value::Null);
+            let invoice_ids = payload["invoice_ids"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Some(Approval {
+                id: r.id,
+                account_id: r.account_id,
+                kind: r.kind,
+                step_key: r.step_key,
+                invoice_ids,
+                requested_at: time(&r.created_at)?,
+                status,
+                decided_at: r.decided_at.as_deref().and_then(time),
+                decided_by: r.decided_by,
+                note: r.note,
+            })
+        })
+        .collect()
 }
 
 /// The time an evaluation runs at.
@@ -155,6 +229,7 @@ fn eval_now(ctx: &AccountCtx<'_>, as_of: Option<DateTime<Utc>>) -> DateTime<Utc>
 
 fn snapshot(
     book: &AccountBook,
+    approvals: Vec<Approval>,
     state: nudge_policy::EscalationState,
     mut overrides: Option<PolicyOverrides>,
 ) -> AccountSnapshot {
@@ -169,6 +244,7 @@ fn snapshot(
         payments: book.payments.clone(),
         promises: book.promises.clone(),
         disputes: book.disputes.clone(),
+        approvals,
         state,
         overrides,
     }
@@ -188,7 +264,12 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: EvaluateCommand) -> Result<Value,
     let mut deliveries = flush_outbox(ctx, now).await?;
 
     let memory = escalation::load(&storage).await?;
-    let snap = snapshot(&book, memory.state.clone(), meta.overrides.clone());
+    let snap = snapshot(
+        &book,
+        meta.approvals.clone(),
+        memory.state.clone(),
+        meta.overrides.clone(),
+    );
     let decision = nudge_policy::evaluate(&snap, &meta.policy, now);
 
     // Promise statuses the evaluation settled are written back to the ledger.
@@ -458,6 +539,12 @@ pub async fn state(ctx: &AccountCtx<'_>) -> Result<Value, ApiError> {
     let storage = ctx.state.storage();
     let alarm = storage.get_alarm().await?;
     let memory = escalation::load(&storage).await?;
+    let approvals = approvals_from(
+        approvals_query(&ctx.db, &ctx.account_id)?
+            .all()
+            .await?
+            .results()?,
+    );
     let outbox: Vec<Value> = memory
         .outbox
         .iter()
@@ -469,6 +556,7 @@ pub async fn state(ctx: &AccountCtx<'_>) -> Result<Value, ApiError> {
     Ok(json!({
         "account_id": ctx.account_id,
         "state": memory.state,
+        "approvals": approvals,
         "last_decision": memory.last_decision,
         "last_evaluated_at": memory.last_evaluated_at.map(ts),
         "last_trigger": memory.last_trigger,

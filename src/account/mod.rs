@@ -12,11 +12,15 @@ mod command;
 mod context;
 mod escalation;
 pub mod evaluate;
+mod gate;
 mod inbound;
 mod ledger;
 
-pub use command::{Command, Envelope, EvaluateCommand, InboundCommand, LedgerCommand};
+pub use command::{
+    ApplyPaymentCommand, Command, Envelope, EvaluateCommand, InboundCommand, LedgerCommand,
+};
 pub use context::AccountCtx;
+pub use ledger::new_reply_token;
 
 use serde_json::json;
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, State};
@@ -33,14 +37,21 @@ const ACCOUNT_ID_KEY: &str = "account_id";
 pub struct AccountObject {
     state: State,
     env: Env,
+    /// One command at a time, also across awaits on D1 (see `gate.rs`).
+    gate: std::rc::Rc<gate::Gate>,
 }
 
 impl DurableObject for AccountObject {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env }
+        Self {
+            state,
+            env,
+            gate: std::rc::Rc::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let _turn = self.gate.enter().await;
         let envelope: Envelope = match req.json().await {
             Ok(e) => e,
             Err(e) => {
@@ -57,6 +68,7 @@ impl DurableObject for AccountObject {
             Command::Inbound(cmd) => inbound::handle(&ctx, cmd).await,
             Command::Evaluate(cmd) => evaluate::handle(&ctx, cmd).await,
             Command::State => evaluate::state(&ctx).await,
+            Command::ApplyPayment(cmd) => ledger::apply_payment(&ctx, cmd).await,
         };
         Ok(match result {
             Ok(body) => json_response(&body, 200),
@@ -71,6 +83,7 @@ impl DurableObject for AccountObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        let _turn = self.gate.enter().await;
         let Some(account_id) = self.state.storage().get::<String>(ACCOUNT_ID_KEY).await? else {
             return Ok(json_response(&json!({"skipped": "no account"}), 200));
         };

@@ -14,6 +14,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A webhook whose signature was refused (400 for Stripe, 401 for the ERP contract).
+    #[error("{message}")]
+    Signature { status: u16, message: String },
     /// A well-formed request with invalid fields: 422 with one entry per bad field.
     #[error("validation_failed")]
     Validation(Vec<nudge_billing::FieldError>),
@@ -29,6 +32,7 @@ impl ApiError {
             ApiError::NotFound { .. } => 404,
             ApiError::BadRequest(_) => 400,
             ApiError::Internal(_) => 500,
+            ApiError::Signature { status, .. } => *status,
             ApiError::Validation(_) => 422,
             ApiError::Conflict(_) => 409,
         }

@@ -4,6 +4,7 @@
 //! [`AccountBook`]: nudge_core::ledger::AccountBook
 
 pub mod book;
+pub mod bulk;
 mod schema;
 pub mod settings;
 

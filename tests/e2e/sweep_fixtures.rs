@@ -1,4 +1,4 @@
-//! Account books for the sweep tests, seeded through `POST /api/test/seed` (TEST_CLOCKS only)
+//! Account books for the sweep tests, seeded through `POST /api/sweeps/seed` (TEST_CLOCKS only)
 //! until the ERP webhook route is merged; then the same books can come from `post_erp`.
 
 #![allow(dead_code)]
@@ -42,7 +42,7 @@ pub fn book(account: Value, contacts: Vec<Value>, invoices: Vec<Value>) -> Value
 
 /// Seeds the books (each `{"book": …, "shadow_mode"?: …, "overrides"?: …}`).
 pub fn seed(app: &TestApp, accounts: Vec<Value>) {
-    let r = app.api_post("/api/test/seed", &json!({ "accounts": accounts }));
+    let r = app.api_post("/api/sweeps/seed", &json!({ "accounts": accounts }));
     assert_eq!(r.status, 200, "seed: {}", r.text);
 }
 

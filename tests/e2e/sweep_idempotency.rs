@@ -70,7 +70,7 @@ fn as_of_and_the_clock_are_refused_without_test_clocks() {
         400
     );
     assert_eq!(
-        app.api_post("/api/test/seed", &json!({"accounts": []}))
+        app.api_post("/api/sweeps/seed", &json!({"accounts": []}))
             .status,
         400
     );

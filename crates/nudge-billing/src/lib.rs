@@ -11,6 +11,7 @@
 //! Nothing here does I/O or reads a clock: callers pass `now`. The Workers adapter stores the
 //! changes (idempotently, by event id) through each account's Durable Object.
 
+pub mod apply;
 pub mod cashapp;
 pub mod change;
 pub mod erp;

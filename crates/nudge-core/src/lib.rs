@@ -4,12 +4,14 @@
 //! Everything here is pure: no I/O, no clock (callers pass `now`), no `worker::*`. It compiles and
 //! tests natively in seconds and is wrapped by the Workers adapter in the root crate.
 
+pub mod approval;
 pub mod calendar;
 pub mod dispute;
 pub mod dispute_effects;
 pub mod event_log;
 pub mod ledger;
 pub mod money;
+pub mod money_arith;
 pub mod promise;
 pub mod promise_assessment;
 

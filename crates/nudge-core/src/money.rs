@@ -209,7 +209,9 @@ impl Totals {
     }
 
     pub fn add(&mut self, currency: Currency, amount: Decimal) {
-        *self.0.entry(currency).or_insert(Decimal::ZERO) += amount;
+        // Saturating: absurd amounts from a source must never panic a request path.
+        let total = self.0.entry(currency).or_insert(Decimal::ZERO);
+        *total = crate::money_arith::saturating_add(*total, amount);
     }
 
     pub fn add_money(&mut self, money: Money) {
@@ -250,7 +252,6 @@ impl FromIterator<Money> for Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal::prelude::*;
 
     #[test]
     fn minor_units_follow_iso_4217_exponents() {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::BusinessCalendar;
 use crate::ledger::{Invoice, Payment};
+use crate::money_arith::{open_amount, saturating_add, saturating_sub};
 use crate::promise::{Promise, PromiseStatus};
 
 /// The full picture of one promise on a given day.
@@ -67,7 +68,7 @@ pub fn assess_promise_with(
     let received = received_towards(p, payments, made_on, window_end);
     let (covered, remaining) = match p.amount {
         Some(amount) => {
-            let remaining = (amount - received).max(Decimal::ZERO);
+            let remaining = saturating_sub(amount, received).max(Decimal::ZERO);
             (remaining.is_zero(), remaining)
         }
         None => {
@@ -78,11 +79,12 @@ pub fn assess_promise_with(
                 .iter()
                 .filter(|i| promised_invoice(p, i, made_on, overdue_scope))
             {
+                let open_now = open_amount(inv);
                 let settled_in_time =
-                    inv.open_amount().is_zero() && inv.paid_on.is_none_or(|d| d <= deadline);
+                    open_now.is_zero() && inv.paid_on.is_none_or(|d| d <= deadline);
                 if !settled_in_time {
                     all_settled = false;
-                    open += inv.open_amount();
+                    open = saturating_add(open, open_now);
                 }
             }
             (all_settled, open)
@@ -145,16 +147,20 @@ fn received_towards(p: &Promise, payments: &[Payment], from: NaiveDate, to: Naiv
             continue;
         }
         if p.invoice_ids.is_empty() {
-            sum += pay.amount;
+            sum = saturating_add(sum, pay.amount);
         } else {
             // Allocated to promised invoices, plus cash not yet applied (cash application lags).
-            sum += pay
-                .allocations
-                .iter()
-                .filter(|a| p.invoice_ids.contains(&a.invoice_id))
-                .map(|a| a.amount)
-                .sum::<Decimal>();
-            sum += pay.unapplied().max(Decimal::ZERO);
+            let mut allocated = Decimal::ZERO;
+            for a in &pay.allocations {
+                allocated = saturating_add(allocated, a.amount);
+                if p.invoice_ids.contains(&a.invoice_id) {
+                    sum = saturating_add(sum, a.amount);
+                }
+            }
+            sum = saturating_add(
+                sum,
+                saturating_sub(pay.amount, allocated).max(Decimal::ZERO),
+            );
         }
     }
     sum

@@ -9,8 +9,6 @@ use nudge_core::money::Currency;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::lang::ALL;
-
 /// An amount of money found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount {
@@ -57,7 +55,33 @@ fn pieces(text: &str) -> Vec<Piece<'_>> {
 
 fn push_piece<'a>(out: &mut Vec<Piece<'a>>, text: &'a str, s: usize, e: usize) {
     let raw = text.get(s..e).unwrap_or("");
-    let trim = |c: char| "()[]{}<>,;:!?\"'«»“”‘’*".contains(c) || c == '.';
+    let trim = |c: char| {
+        matches!(
+            c,
+            '(' | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '"'
+                | '\''
+                | '«'
+                | '»'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '*'
+                | '.'
+        )
+    };
     let lead = raw.len() - raw.trim_start_matches(trim).len();
     let body = raw.trim_matches(trim);
     if !body.is_empty() {
@@ -69,10 +93,14 @@ fn push_piece<'a>(out: &mut Vec<Piece<'a>>, text: &'a str, s: usize, e: usize) {
     }
 }
 
-fn lower_word(p: &Piece<'_>) -> String {
-    p.text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
+fn lower_word<'a>(p: &Piece<'a>) -> std::borrow::Cow<'a, str> {
+    let w = p.text.trim_matches(|c: char| !c.is_alphanumeric());
+    // Most words are already lower case: borrow them instead of allocating.
+    if w.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(w.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    }
 }
 
 // ------------------------------------------------------------------------- amounts
@@ -219,7 +247,11 @@ fn number_run(ps: &[Piece<'_>], i: usize) -> Option<(Decimal, usize, usize)> {
     if first.text.len() <= 3 && first.text.bytes().all(|b| b.is_ascii_digit()) {
         while let Some(n) = ps.get(i + used) {
             let group = n.text.split([',', '.']).next().unwrap_or("");
-            if group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()) && n.start == end + 1 {
+            if group.len() == 3
+                && group.bytes().all(|b| b.is_ascii_digit())
+                && n.start > end
+                && n.start <= end + 3
+            {
                 text.push(' ');
                 text.push_str(n.text);
                 end = n.end;
@@ -319,12 +351,18 @@ const INVOICE_PREFIXES: &[&str] = &[
 /// A code as it can appear in text: returns the code (without a leading `#`) when `word`
 /// looks like an identifier that contains digits.
 fn code_of(word: &str) -> Option<(&str, bool)> {
-    let hashed = word.starts_with('#') || word.starts_with("nr.") || word.starts_with("Nr.");
-    let code = word
-        .trim_start_matches('#')
-        .trim_start_matches("Nr.")
-        .trim_start_matches("nr.")
-        .trim_end_matches(['.', ',', ')', ':']);
+    // Cheap rejections first: this runs on every word of a message.
+    if !word.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (hashed, rest) = match word.as_bytes().first() {
+        Some(b'#') => (true, word.trim_start_matches('#')),
+        Some(b'N' | b'n') if word.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("nr.")) => {
+            (true, word.get(3..).unwrap_or(""))
+        }
+        _ => (false, word),
+    };
+    let code = rest.trim_end_matches(['.', ',', ')', ':']);
     if code.is_empty() || code.len() > 40 {
         return None;
     }
@@ -353,7 +391,7 @@ fn digit_count(code: &str) -> usize {
 }
 
 fn is_invoice_word(w: &str) -> bool {
-    ALL.iter().any(|l| l.invoice_words.contains(&w))
+    crate::lang::index::index().is(w, crate::lang::index::INVOICE)
         || matches!(
             w,
             "rechnungen"
@@ -399,11 +437,11 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
             if is_invoice_word(&w) {
                 governed = 4;
                 blocked = 0;
-            } else if NOT_INVOICE.contains(&w.as_str()) || is_po_word(&w) {
+            } else if NOT_INVOICE.contains(&&*w) || is_po_word(&w) {
                 blocked = 2;
                 governed = 0;
             } else if !matches!(
-                w.as_str(),
+                &*w,
                 "" | "no" | "number" | "nr" | "num" | "nummer" | "is" | "ist"
             ) {
                 // Fillers keep the keyword's hold ("PO number: 4500", "invoice no. 10234").
@@ -521,13 +559,13 @@ pub fn find_po_number(text: &str) -> Option<String> {
                 }
                 break;
             }
-            if matches!(nw.as_str(), "for" | "on" | "of" | "für") {
+            if matches!(&*nw, "for" | "on" | "of" | "für") {
                 after_for = true;
                 continue;
             }
             after_for = false;
             let filler = matches!(
-                nw.as_str(),
+                &*nw,
                 "order"
                     | "number"
                     | "no"
@@ -687,6 +725,7 @@ mod tests {
             ]
         );
         assert_eq!(find_amounts("12 500 kr")[0].value, dec("12500"));
+        assert_eq!(find_amounts("4\u{202f}800,00 €")[0].value, dec("4800.00"));
         assert!(find_amounts("within 30 days, 4 units").is_empty());
     }
 

@@ -71,7 +71,7 @@ impl Intent {
     /// Tie-break when two intents are about equally likely: the one that must reach a person
     /// or stop dunning first wins, because acting on the milder reading would be the costlier
     /// mistake (a promise read where a dispute was meant keeps chasing a disputed invoice).
-    pub(crate) fn precedence(self) -> f32 {
+    pub(crate) fn precedence(self) -> f64 {
         match self {
             Intent::LegalThreat => 0.20,
             Intent::Unsubscribe => 0.12,
@@ -92,7 +92,7 @@ impl Intent {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ScoredIntent {
     pub intent: Intent,
-    pub confidence: f32,
+    pub confidence: f64,
 }
 
 #[cfg(test)]

@@ -79,6 +79,22 @@ mod tests {
             return_date("On leave until April 2027.", today, "en-GB"),
             None
         );
+        let cases = [
+            ("I'm on leave until 7 December.", "en-GB"),
+            ("Returning Monday 7th December.", "en-GB"),
+            ("Ab dem 7.12. bin ich zurück.", "de-DE"),
+            ("Je serai de retour le 7 décembre.", "fr-FR"),
+            ("Estaré fuera hasta el 7 de diciembre.", "es-ES"),
+            ("Jag är tillbaka måndag 7 december.", "sv-SE"),
+            ("I'll be back in the office on 12/7.", "en-US"),
+        ];
+        for (text, locale) in cases {
+            assert_eq!(
+                return_date(text, today, locale),
+                Some(d(2026, 12, 7)),
+                "{text}"
+            );
+        }
         assert_eq!(
             return_date("I'm travelling and will reply soon.", today, "en-GB"),
             None

@@ -155,6 +155,17 @@ fn push_word<'a>(
         let (num, suffix) = word.split_at(digit_len);
         if ORDINAL_SUFFIXES.contains(&suffix) {
             tokens.push(make(Kind::Ordinal, word, parse_u32(num), digit_len));
+        } else if suffix.chars().all(char::is_alphabetic) || suffix.starts_with('t') {
+            // "15sep", "10am", "4800usd", "05t08" (ISO time): a number glued to a word.
+            tokens.push(Token {
+                end: start + digit_len,
+                ..make(Kind::Number, num, parse_u32(num), digit_len)
+            });
+            tokens.push(Token {
+                start: start + digit_len,
+                space_before: false,
+                ..make(Kind::Word, suffix, 0, 0)
+            });
         } else {
             tokens.push(make(Kind::Word, word, 0, 0));
         }
@@ -200,15 +211,31 @@ fn push_word<'a>(
 
 /// Common misspellings mapped to the spelling the tables use.
 fn respell(word: &str) -> &str {
-    crate::lang::ALL
-        .iter()
-        .find_map(|l| {
-            l.spellings
-                .iter()
-                .find(|(w, _)| *w == word)
-                .map(|(_, r)| *r)
-        })
-        .unwrap_or(word)
+    crate::lang::index::index().respell(word)
+}
+
+/// Words commonly abbreviated with a dot inside a sentence: month and weekday abbreviations
+/// of the date tables, and "no.", "nr.", "approx.", "ca.", "inv.".
+fn is_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "no" | "nr"
+            | "approx"
+            | "ca"
+            | "inv"
+            | "ref"
+            | "incl"
+            | "excl"
+            | "vs"
+            | "etc"
+            | "st"
+            | "z"
+            | "bzw"
+            | "usw"
+    ) || crate::lang::ALL.iter().any(|l| {
+        l.months.iter().any(|(m, _)| *m == word && m.len() <= 4)
+            || l.weekdays.iter().any(|(d, _)| *d == word && d.len() <= 4)
+    })
 }
 
 fn split_elision(word: &str) -> Option<(&str, &str)> {
@@ -251,7 +278,15 @@ pub fn sentences<'t, 'a>(lower: &str, tokens: &'t [Token<'a>]) -> Vec<&'t [Token
                         && !tokens[i - 1].space_before
                         && tokens[i - 2].is_sym('.');
                     let next_spaced = tokens.get(i + 1).is_none_or(|n| n.space_before);
-                    cut = !closes_number && next_spaced;
+                    // "Nov. 30", "No. 123", "approx. 3": the dot ends an abbreviation.
+                    let abbreviation = i > 0
+                        && !t.space_before
+                        && tokens[i - 1].kind == Kind::Word
+                        && is_abbreviation(tokens[i - 1].text)
+                        && tokens.get(i + 1).is_some_and(|n| {
+                            n.kind != Kind::Word || !n.text.starts_with(char::is_uppercase)
+                        });
+                    cut = !closes_number && !abbreviation && next_spaced;
                 }
                 _ => {}
             }
@@ -277,6 +312,17 @@ pub fn sentences<'t, 'a>(lower: &str, tokens: &'t [Token<'a>]) -> Vec<&'t [Token
         if cut {
             out.push(&tokens[begin..=i]);
             begin = i + 1;
+        } else if i > begin
+            && t.kind == Kind::Word
+            && matches!(
+                t.text,
+                "but" | "however" | "aber" | "jedoch" | "mais" | "pero" | "men" | "maar"
+            )
+        {
+            // A contrast starts a new clause: "we won't pay INV-1 until it is corrected, but we
+            // will pay INV-2 on Friday" holds a refusal and a promise.
+            out.push(&tokens[begin..i]);
+            begin = i;
         }
         i += 1;
     }

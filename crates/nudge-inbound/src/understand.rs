@@ -14,11 +14,15 @@ use serde::{Deserialize, Serialize};
 use crate::dates::{scan_tokens, DayOrder};
 use crate::entities::{self, ContactAddress};
 use crate::intent::{Intent, ScoredIntent};
+use crate::lang::index::{self, index};
 use crate::lang::{match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
-pub const REPORT_THRESHOLD: f32 = 0.35;
+pub const REPORT_THRESHOLD: f64 = 0.35;
+
+/// Intents other than the primary one are reported from this confidence on.
+pub const SECONDARY_THRESHOLD: f64 = 0.5;
 
 /// What a reply promises to pay.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +115,10 @@ pub fn understand_text(
     let mut evidence = [Evidence::default(); Intent::ALL.len()];
     let mut categories: Vec<(DisputeCategory, f32)> = Vec::new();
     let mut promise_sentences: Vec<usize> = Vec::new();
+    let tables = index();
+    let mut counted = vec![false; tables.cues.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut candidates: Vec<usize> = Vec::new();
     let mut trace: Vec<String> = Vec::new();
     // Sentence where each intent was first seen: the customer's lead point comes first.
     let mut first_seen = [usize::MAX; Intent::ALL.len()];
@@ -127,64 +135,81 @@ pub fn understand_text(
         }
         let past = about_the_past(&words);
         let asks = sentence.iter().any(|t| t.is_sym('?'));
-        let conditional = words
-            .iter()
-            .any(|w| ALL.iter().any(|l| l.conditions.contains(w)));
+        let conditional = words.iter().any(|w| tables.is(w, index::CONDITION));
         let mut promise_here = false;
-        for lang in ALL {
-            for cue in lang.cues {
-                for start in 0..words.len() {
-                    let Some(len) = match_at(cue.pattern, &words[start..]) else {
-                        continue;
-                    };
-                    let negated = is_negated(cue, &words, start, len);
-                    let future = preceded_by_future(&words, start);
-                    let mut intent = cue.intent;
-                    if intent == Intent::AlreadyPaid && future {
-                        // "will be transferred": a promise, not a payment made.
-                        intent = Intent::PromiseToPay;
-                    } else if intent == Intent::PromiseToPay && past {
-                        // "went out in our payment run yesterday": a payment made.
-                        intent = Intent::AlreadyPaid;
-                    }
-                    if negated {
-                        // "We will not pay until the price is corrected": a refusal tied to a
-                        // condition is a dispute of no stated kind (the other cues name it).
-                        if intent == Intent::PromiseToPay && conditional {
-                            evidence[idx(Intent::Dispute)].add(0.55);
-                        }
-                        continue;
-                    }
-                    let mut weight = cue.weight;
-                    if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
-                        // Topic words ("price", "quality") pick a category; alone they are
-                        // weak evidence that anything is disputed.
-                        weight *= 0.5;
-                    }
-                    if intent == Intent::PromiseToPay {
-                        if asks {
-                            // "Can we pay by card?" asks; it promises nothing.
-                            weight *= 0.3;
-                        } else if conditional {
-                            weight *= 0.35;
-                            // Paying only once something is fixed hints at a dispute.
-                            evidence[idx(Intent::Dispute)].add(0.3);
-                        } else {
-                            promise_here = true;
-                        }
-                    }
-                    evidence[idx(intent)].add(weight);
-                    first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
-                    trace.push(format!(
-                        "{}: {} ({weight:.2})",
-                        intent.as_str(),
-                        words[start..(start + len).min(words.len())].join(" ")
-                    ));
-                    if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
-                        categories.push((cat, cue.weight));
-                    }
-                    break;
+        touched.iter().for_each(|&c| counted[c] = false);
+        touched.clear();
+        for start in 0..words.len() {
+            tables.cues_starting_with(words[start], &mut candidates);
+            for &ci in &candidates {
+                if counted[ci] {
+                    continue;
                 }
+                let Some(cue) = tables.cues.get(ci).copied() else {
+                    continue;
+                };
+                let Some(len) = match_at(cue.pattern, &words[start..]) else {
+                    continue;
+                };
+                let span = words
+                    .get(start..(start + len).min(words.len()))
+                    .unwrap_or(&[]);
+                if cue.intent == Intent::InvoiceCopyRequest
+                    && span.iter().any(|w| tables.is(w, index::CORRECTION))
+                {
+                    // "Please send a corrected invoice": a correction, asked for in a dispute or
+                    // a billing update, not a copy.
+                    continue;
+                }
+                let negated = is_negated(cue, &words, start, len);
+                let future = preceded_by_future(&words, start, len);
+                let mut intent = cue.intent;
+                if intent == Intent::AlreadyPaid && future {
+                    // "will be transferred": a promise, not a payment made.
+                    intent = Intent::PromiseToPay;
+                } else if intent == Intent::PromiseToPay && past {
+                    // "went out in our payment run yesterday": a payment made.
+                    intent = Intent::AlreadyPaid;
+                }
+                if negated {
+                    // "We will not pay until the price is corrected": a refusal tied to a
+                    // condition is a dispute of no stated kind (the other cues name it).
+                    if intent == Intent::PromiseToPay && conditional {
+                        evidence[idx(Intent::Dispute)].add(0.55);
+                    }
+                    continue;
+                }
+                let mut weight = cue.weight;
+                if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
+                    // Topic words ("price", "quality") pick a category; alone they are
+                    // weak evidence that anything is disputed.
+                    weight *= 0.5;
+                }
+                if intent == Intent::PromiseToPay {
+                    if asks {
+                        // "Can we pay by card?" asks; it promises nothing.
+                        weight *= 0.3;
+                    } else if conditional {
+                        weight *= 0.35;
+                        // Paying only once something is fixed hints at a dispute.
+                        evidence[idx(Intent::Dispute)].add(0.3);
+                    } else {
+                        promise_here = true;
+                    }
+                }
+                evidence[idx(intent)].add(weight);
+                first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
+                trace.push(format!(
+                    "{}: {} ({weight:.2})",
+                    intent.as_str(),
+                    words[start..(start + len).min(words.len())].join(" ")
+                ));
+                if let Some(cat) = cue.category.filter(|c| *c != DisputeCategory::Other) {
+                    categories.push((cat, cue.weight));
+                }
+                // Each cue counts once per sentence.
+                counted[ci] = true;
+                touched.push(ci);
             }
         }
         if sentence.iter().any(|t| t.is_sym('?')) {
@@ -260,12 +285,15 @@ pub fn understand_text(
         })
         .filter(|s| s.confidence >= REPORT_THRESHOLD)
         .collect();
-    // A question mark alone says little when something stronger is there.
-    if intents
+    // `question` is the catch-all for asks no other intent covers: "Can you resend the
+    // invoice?" is an invoice-copy request, not also a question.
+    // When nothing else is clear, a reply that asks is a question first ("Why is the rate
+    // higher than last month?" asks before it disputes).
+    let clear_other = intents
         .iter()
-        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6)
-    {
-        intents.retain(|s| s.intent != Intent::Question || s.confidence >= 0.7);
+        .any(|s| s.intent != Intent::Question && s.confidence >= 0.6);
+    if clear_other {
+        intents.retain(|s| s.intent != Intent::Question);
     }
     let category = dispute_category(&categories);
     let has = |i: Intent| intents.iter().any(|s| s.intent == i);
@@ -279,8 +307,11 @@ pub fn understand_text(
     let duplicate_paid = has(Intent::Dispute)
         && has(Intent::AlreadyPaid)
         && category == DisputeCategory::DuplicateBilling;
-    let rank = |s: &ScoredIntent| -> f32 {
+    let rank = |s: &ScoredIntent| -> f64 {
         let mut score = s.confidence + s.intent.precedence();
+        if s.intent == Intent::Question && !clear_other {
+            score += 0.3;
+        }
         // Customers lead with their main point: of two strong intents, the first one said
         // wins ("INV-1 will be paid tomorrow. INV-2 is wrong …" is a promise first).
         if strong.len() > 1 && Some(s.intent) == lead && !strong.contains(&Intent::LegalThreat) {
@@ -308,6 +339,13 @@ pub fn understand_text(
         });
     }
     let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
+    // Secondary intents need more evidence than the primary: a stray "PDF" or "price" in a
+    // promise is noise, not a second request.
+    let mut rank_index = 0;
+    intents.retain(|s| {
+        rank_index += 1;
+        rank_index == 1 || s.confidence >= SECONDARY_THRESHOLD
+    });
 
     let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
     let promise = promised.then(|| {
@@ -345,8 +383,9 @@ fn idx(intent: Intent) -> usize {
     Intent::ALL.iter().position(|i| *i == intent).unwrap_or(0)
 }
 
-fn round2(x: f32) -> f32 {
-    (x * 100.0).round() / 100.0
+/// Two decimals, in f64 so that the JSON reads `0.73`, not `0.7300000190734863`.
+fn round2(x: f32) -> f64 {
+    (f64::from(x) * 100.0).round() / 100.0
 }
 
 fn is_reply_subject(s: &str) -> bool {
@@ -373,7 +412,7 @@ fn is_reply_subject(s: &str) -> bool {
 }
 
 fn is_negation(w: &str) -> bool {
-    ALL.iter().any(|l| l.negations.contains(&w))
+    index().is(w, index::NEGATION)
 }
 
 /// Negated when a negation stands within two words before the cue or inside its span — unless
@@ -386,8 +425,10 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
     // "no" negates only what follows it closely ("no payment will be made"); "not", "never"
     // reach further ("could not sign off the payment run"), though not across "but".
     let to = (start + len).min(words.len());
+    // A promise or a payment is negated by a "not" anywhere earlier in its clause ("I don't
+    // think we will be able to pay before the 20th"); other cues only by one close before.
     let reach = if matches!(cue.intent, Intent::PromiseToPay | Intent::AlreadyPaid) {
-        4
+        start
     } else {
         2
     };
@@ -404,14 +445,17 @@ fn is_negated(cue: &Cue, words: &[&str], start: usize, len: usize) -> bool {
         .any(|(k, w)| is_negation(w) && (*w != "no" || from + k + 2 >= start))
 }
 
-/// A future marker ("will", "going", "wird") within three words before the cue, or "be" right
-/// before it ("to be paid").
-fn preceded_by_future(words: &[&str], start: usize) -> bool {
+/// A future marker ("will", "going", "wird") within three words before the cue or inside it,
+/// or "be" right before it ("to be paid").
+fn preceded_by_future(words: &[&str], start: usize, len: usize) -> bool {
     let from = start.saturating_sub(3);
-    let window = words.get(from..start).unwrap_or(&[]);
+    // Inside the cue's own gap too: "payment will be released".
+    let window = words
+        .get(from..(start + len).min(words.len()))
+        .unwrap_or(&[]);
     window
         .iter()
-        .any(|w| *w != "be" && ALL.iter().any(|l| l.future_markers.contains(w)))
+        .any(|w| *w != "be" && index().is(w, index::FUTURE))
         || (start > 0 && words.get(start - 1) == Some(&"be"))
 }
 
@@ -435,9 +479,7 @@ fn about_the_past(words: &[&str]) -> bool {
 }
 
 fn speaks_of_paying(words: &[&str]) -> bool {
-    words
-        .iter()
-        .any(|w| ALL.iter().any(|l| l.pay_words.contains(w)))
+    words.iter().any(|w| index().is(w, index::PAY))
 }
 
 /// The amount written inside a sentence (byte span of the lower-cased text).

@@ -282,6 +282,7 @@ fn corpus() {
     let mut per_intent: BTreeMap<Intent, Counts> = BTreeMap::new();
     let mut folder_primary: BTreeMap<String, Tally> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut extra_intents: Vec<String> = Vec::new();
     for case in &cases {
         let ctx = context(case);
         let got = match classify(&case.raw, &ctx) {
@@ -298,7 +299,10 @@ fn corpus() {
                 let c = per_intent.entry(i).or_default();
                 match (expected.contains(&i), predicted.contains(&i)) {
                     (true, true) => c.tp += 1,
-                    (false, true) => c.fp += 1,
+                    (false, true) => {
+                        c.fp += 1;
+                        extra_intents.push(format!("{}: {} not expected", case.name, i.as_str()));
+                    }
                     (true, false) => c.fn_ += 1,
                     (false, false) => {}
                 }
@@ -407,6 +411,12 @@ fn corpus() {
     for f in &failures {
         println!("{f}");
     }
+    if bless {
+        println!("\nintents reported beyond the expected ones:");
+        for e in &extra_intents {
+            println!("  {e}");
+        }
+    }
 
     // Floors measured on this corpus (see /work/team/bench-nudge-inbound.md); they catch
     // regressions, not perfection.
@@ -442,12 +452,15 @@ struct Floors {
     bounce: f64,
 }
 
+/// Measured on 189 messages (kind 100%, primary intent 98.4%, promise 99.5%, promise date
+/// 96.8%, dispute 96.8%, invoice refs 98.7%, bounce 100%), set a few points lower so that the
+/// corpus can grow without every new hard case failing the build; a real regression still does.
 const FLOORS: Floors = Floors {
-    kind: 0.0,
-    primary_intent: 0.0,
-    promise: 0.0,
-    promise_date: 0.0,
-    dispute: 0.0,
-    invoice_refs: 0.0,
-    bounce: 0.0,
+    kind: 0.97,
+    primary_intent: 0.90,
+    promise: 0.92,
+    promise_date: 0.85,
+    dispute: 0.90,
+    invoice_refs: 0.90,
+    bounce: 0.90,
 };

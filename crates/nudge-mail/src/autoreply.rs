@@ -5,8 +5,9 @@ use mail_parser::Header;
 
 use crate::headers;
 use crate::phrases::autoreply::{
-    AUTO_HEADERS, OOO_BODY, OOO_SUBJECT_ANYWHERE, OOO_SUBJECT_START, PRECEDENCE_VALUES,
-    SELF_DECLARED, TICKET_ACK, TICKET_SUBJECT,
+    AUTO_HEADERS, OOO_BODY, OOO_SUBJECT_ANYWHERE, OOO_SUBJECT_CONTINUATIONS, OOO_SUBJECT_START,
+    PRECEDENCE_VALUES, SELF_DECLARED, TICKET_ACK, TICKET_ACK_STRONG, TICKET_SUBJECT,
+    TICKET_SUBJECT_MARKERS,
 };
 use crate::types::{AutoReply, AutoReplyKind};
 
@@ -29,7 +30,10 @@ pub(crate) fn detect(headers: &[Header<'_>], subject: &str, body: &str) -> Optio
                 .find(|p| body_start.contains(*p))
                 .map(|p| format!("body: {p}"))
         })
-        .or_else(|| ticket_ack(&subject_lower, &body_start).map(|p| format!("ticket: {p}")))?;
+        .or_else(|| {
+            unflagged_ticket_ack(&subject_lower, &body_start).map(|p| format!("ticket: {p}"))
+        })
+        .or_else(|| suppress_with_ooo_wording(headers, &body_start))?;
 
     let kind = if ooo_subject(&subject_lower).is_some()
         || OOO_BODY.iter().any(|p| body_start.contains(p))
@@ -59,16 +63,6 @@ fn header_signal(hs: &[Header<'_>]) -> Option<String> {
             }
         }
     }
-    if let Some(v) = headers::text(hs, "x-auto-response-suppress") {
-        let lower = v.to_ascii_lowercase();
-        // Outlook sets this on its own automatic replies; "none" is explicit nothing.
-        if ["all", "oof", "autoreply"]
-            .iter()
-            .any(|p| lower.contains(p))
-        {
-            return Some(format!("x-auto-response-suppress: {}", lower.trim()));
-        }
-    }
     if let Some(v) = headers::text(hs, "precedence") {
         let lower = v.trim().to_ascii_lowercase();
         if PRECEDENCE_VALUES.contains(&lower.as_str()) {
@@ -78,6 +72,23 @@ fn header_signal(hs: &[Header<'_>]) -> Option<String> {
     None
 }
 
+/// `X-Auto-Response-Suppress` asks *others* not to auto-reply; Exchange puts it on its own
+/// out-of-office replies but also on plenty of human mail (distribution lists, transport rules),
+/// so it counts only together with out-of-office wording at the top of the body.
+fn suppress_with_ooo_wording(hs: &[Header<'_>], body_start: &str) -> Option<String> {
+    let value = headers::text(hs, "x-auto-response-suppress")?.to_ascii_lowercase();
+    if !["all", "oof", "autoreply"]
+        .iter()
+        .any(|p| value.contains(p))
+    {
+        return None;
+    }
+    OOO_BODY
+        .iter()
+        .find(|p| body_start.contains(*p))
+        .map(|p| format!("x-auto-response-suppress: {} + body: {p}", value.trim()))
+}
+
 /// The out-of-office phrase in a (lower-case) subject, if any.
 fn ooo_subject(subject: &str) -> Option<&'static str> {
     OOO_SUBJECT_ANYWHERE
@@ -85,24 +96,48 @@ fn ooo_subject(subject: &str) -> Option<&'static str> {
         .find(|p| subject.contains(*p))
         .or_else(|| {
             OOO_SUBJECT_START.iter().find(|p| {
-                subject
-                    .strip_prefix(*p)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', '-', '/']))
+                subject.strip_prefix(*p).is_some_and(|rest| {
+                    let rest = rest.trim_start();
+                    rest.is_empty()
+                        || rest.starts_with([':', '-', '–', '/', '('])
+                        || OOO_SUBJECT_CONTINUATIONS
+                            .iter()
+                            .any(|c| rest.starts_with(c))
+                })
             })
         })
         .copied()
 }
 
-/// A helpdesk acknowledgement: a ticket/case word and acknowledgement wording, with a number.
+/// Whether subject or body carry a ticket number.
+fn has_number(subject: &str, body_start: &str) -> bool {
+    subject.chars().any(|c| c.is_ascii_digit()) || body_start.contains('#')
+}
+
+/// Kind of an automatic message already flagged as such: a ticket/case word and acknowledgement
+/// wording, with a number.
 fn ticket_ack(subject: &str, body_start: &str) -> Option<&'static str> {
     let ticket_word = TICKET_SUBJECT
         .iter()
         .any(|p| subject.contains(p) || body_start.contains(p));
-    let has_number = subject.chars().any(|c| c.is_ascii_digit()) || body_start.contains('#');
-    if !ticket_word || !has_number {
+    if !ticket_word || !has_number(subject, body_start) {
         return None;
     }
     TICKET_ACK
+        .iter()
+        .find(|p| subject.contains(*p) || body_start.contains(*p))
+        .copied()
+}
+
+/// A helpdesk acknowledgement that no header flags: it must say so plainly, because a person's
+/// "we have received your invoice and will pay Friday" must stay a person's. Needs a ticket
+/// marker in the subject, a number, unmistakable acknowledgement wording, and a short body.
+fn unflagged_ticket_ack(subject: &str, body_start: &str) -> Option<&'static str> {
+    let marked = TICKET_SUBJECT_MARKERS.iter().any(|p| subject.contains(p));
+    if !marked || !has_number(subject, body_start) || body_start.len() >= BODY_WINDOW {
+        return None;
+    }
+    TICKET_ACK_STRONG
         .iter()
         .find(|p| subject.contains(*p) || body_start.contains(*p))
         .copied()

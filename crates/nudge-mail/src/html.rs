@@ -31,7 +31,7 @@ const BLOCK_TAGS: &[&str] = &[
     "dd",
 ];
 
-/// Markers of quoted history in HTML written by common clients (lower-case; matched inside the
+/// Markers of quoted history (and signature blocks) in HTML written by common clients (lower-case; matched inside the
 /// tag that carries them): Gmail, Outlook/Office 365, Thunderbird, Apple Mail, Yahoo, Proton.
 const QUOTE_MARKERS: &[&str] = &[
     "<blockquote",
@@ -45,6 +45,10 @@ const QUOTE_MARKERS: &[&str] = &[
     "zmail_extra",
     "mail_android_quote",
     "<hr",
+    // Signature containers (Gmail, Outlook on the web): not history, but not new words either.
+    "gmail_signature",
+    "id=\"signature\"",
+    "id=\"signature_",
 ];
 
 /// The readable text of an HTML body.

@@ -11,6 +11,8 @@
 //! and HTML→text come from `mail-parser`. Phrase tables (quote markers, signatures, bounce and
 //! auto-reply wording) are data in [`phrases`], one file per concern.
 
+#![warn(missing_docs)]
+
 mod address;
 mod attachment;
 mod autoreply;

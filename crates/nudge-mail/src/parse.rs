@@ -13,6 +13,19 @@ use crate::{attachment, autoreply, bounce, headers, html, reply};
 /// base64, RFC 2047 words, non-UTF-8 charsets, HTML-only bodies). Never panics. Rejects with
 /// [`MailError::TooLarge`] anything above `limits.max_bytes` without reading it, and with
 /// [`MailError::Unparseable`] bytes that have no header block at all.
+///
+/// ```
+/// use nudge_mail::{parse, plus_token, Limits};
+///
+/// let raw = b"From: Tom <Tom@Customer.example>\r\nTo: ar+tok1@billing.example.com\r\n\
+/// Subject: Re: INV-1\r\n\r\nPaid today.\r\n\r\n\
+/// On Mon, 30 Nov 2026, AR <ar@billing.example.com> wrote:\r\n> Please pay INV-1.\r\n";
+/// let email = parse(raw, &Limits::default()).unwrap();
+/// assert_eq!(email.from.unwrap().email, "tom@customer.example");
+/// assert_eq!(plus_token(&email.to[0].email).as_deref(), Some("tok1"));
+/// assert_eq!(email.new_text, "Paid today.");
+/// assert!(email.machine.is_none());
+/// ```
 pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
     if raw.len() > limits.max_bytes {
         return Err(MailError::TooLarge {
@@ -105,9 +118,26 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
 /// body part joined (HTML ones converted to text); for HTML, the new-text source is only what
 /// stands above the client's quote container.
 fn body_texts(message: &Message<'_>) -> (String, String) {
+    let (full, fresh) = join_bodies(message.text_bodies());
+    if !full.is_empty() {
+        return (full, fresh);
+    }
+    // An empty text/plain alternative next to a real HTML one: read the HTML.
+    let (full, fresh) = join_bodies(message.html_bodies());
+    if !full.is_empty() {
+        return (full, fresh);
+    }
+    match fallback_body(message) {
+        Some(raw) => (raw.clone(), raw),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// Readable text and new-text source of body parts, each joined with a blank line.
+fn join_bodies<'a>(parts: impl Iterator<Item = &'a MessagePart<'a>>) -> (String, String) {
     let mut full: Vec<String> = Vec::new();
     let mut fresh: Vec<String> = Vec::new();
-    for part in message.text_bodies() {
+    for part in parts {
         let (whole, new) = match &part.body {
             PartType::Text(t) => (t.to_string(), t.to_string()),
             PartType::Html(h) => (html::to_text(h), html::new_part_text(h)),
@@ -116,11 +146,6 @@ fn body_texts(message: &Message<'_>) -> (String, String) {
         if !whole.trim().is_empty() {
             full.push(whole.trim_end().to_string());
             fresh.push(new.trim_end().to_string());
-        }
-    }
-    if full.is_empty() {
-        if let Some(raw) = fallback_body(message) {
-            return (raw.clone(), raw);
         }
     }
     (full.join("\n\n"), fresh.join("\n\n"))

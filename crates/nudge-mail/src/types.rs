@@ -176,7 +176,7 @@ pub struct AutoReply {
 pub enum AutoReplyKind {
     /// Out of office / vacation notice; may carry a return date in its text.
     OutOfOffice,
-    /// A helpdesk acknowledging receipt ("[Ticket #123] received").
+    /// A helpdesk acknowledging receipt (`[Ticket #123] received`).
     TicketAcknowledgement,
     /// Any other automatic message (RFC 3834 `Auto-Submitted`, bulk precedence, …).
     Other,

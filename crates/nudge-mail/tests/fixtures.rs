@@ -385,3 +385,84 @@ fn serialises_snake_case() {
         "ticket_acknowledgement"
     );
 }
+
+#[test]
+fn typical_reply_used_by_the_bench() {
+    let e = load("typical_reply_5kb.eml");
+    assert!(e.new_text.starts_with("Hi,\n\nThanks for the reminder."));
+    assert!(e
+        .new_text
+        .ends_with("Our PO number for the corrected invoice is PO-88231."));
+    assert_no_reminder(&e);
+    assert!(e.machine.is_none());
+}
+
+#[test]
+fn empty_plain_alternative_falls_back_to_html() {
+    let e = load("human_empty_plain_alternative.eml");
+    assert!(e.text.contains("Please pay invoice INV-5"));
+    assert_eq!(e.new_text, "Can you send me a copy of INV-5?");
+    assert_no_reminder(&e);
+}
+
+#[test]
+fn auto_response_suppress_alone_is_not_an_auto_reply() {
+    // Exchange adds the header to ordinary mail sent through distribution lists.
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice INV-9\r\nX-Auto-Response-Suppress: All\r\n\r\nWe will pay INV-9 on Monday.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Invoice INV-9\r\nX-Auto-Response-Suppress: All\r\n\r\nI am out of the office until 14 December.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(
+        matches!(e.machine, Some(Machine::AutoReply(ref a)) if a.kind == AutoReplyKind::OutOfOffice)
+    );
+}
+
+#[test]
+fn person_subject_with_leave_words_is_human() {
+    for subject in [
+        "Payment late, accountant on leave",
+        "Absence of PO number on INV-9",
+        "Re: Invoice INV-9 (our office is closed for holiday next week)",
+    ] {
+        let raw = format!(
+            "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: {subject}\r\n\r\nWe will pay INV-9 on Monday.\r\n"
+        );
+        let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+        assert!(e.machine.is_none(), "{subject}: {:?}", e.machine);
+    }
+}
+
+#[test]
+fn message_at_the_size_limit_parses_in_reasonable_time() {
+    let mut raw = b"From: MAILER-DAEMON@mx.example.net\r\nTo: ar@billing.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\nReturn-Path: <>\r\n\r\n".to_vec();
+    let line = b"<a@b.example>: 550 5.1.1 user unknown; Thanks,\r\n> On Mon wrote:\r\nFrom: x\r\n";
+    while raw.len() + line.len() < Limits::default().max_bytes {
+        raw.extend_from_slice(line);
+    }
+    let started = std::time::Instant::now();
+    let e = parse(&raw, &Limits::default()).unwrap();
+    assert!(matches!(e.machine, Some(Machine::Bounce(_))));
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn customer_complaining_about_a_failed_delivery_is_human() {
+    let raw = b"From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice INV-9 - delivery failed\r\nIn-Reply-To: <nudge-9@billing.example.com>\r\n\r\nYour courier was unable to deliver the goods, the delivery failed twice.\r\nWe will not pay INV-9 until we receive them.\r\n";
+    let e = parse(raw, &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+}
+
+#[test]
+fn person_acknowledging_an_invoice_is_human() {
+    let raw = "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: AW: Anfrage zu Rechnung 123\r\n\r\nVielen Dank, wir haben Ihre Rechnung erhalten und zahlen am Freitag.\r\n";
+    let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+    let raw = "From: Kim <kim@customer.example>\r\nTo: ar@billing.example.com\r\nSubject: Re: Invoice 123\r\n\r\nThank you for your email. We have received your invoice #123 and will pay it on Friday.\r\n";
+    let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
+    assert!(e.machine.is_none(), "{:?}", e.machine);
+}

@@ -162,6 +162,7 @@ fn account(r: &mut Rng, n: usize) -> AccountSnapshot {
         payments: vec![],
         promises,
         disputes,
+        approvals: vec![],
         state: EscalationState {
             sequence: touches.len() as u32,
             touches,

@@ -65,8 +65,10 @@ pub fn choose_contact(contacts: &[Contact], purpose: ContactPurpose) -> Option<C
 pub fn cc_for<'a>(contacts: &'a [Contact], to: &Contact) -> Vec<Cow<'a, str>> {
     let mut cc: Vec<Cow<'a, str>> = Vec::new();
     for c in contacts {
+        // Identity first: the chosen contact itself is skipped without reading its address.
         if c.role == to.role
             && c.reachable()
+            && !std::ptr::eq(c, to)
             && !c.email.eq_ignore_ascii_case(&to.email)
             && !cc.iter().any(|e| e.eq_ignore_ascii_case(&c.email))
         {

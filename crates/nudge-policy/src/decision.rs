@@ -37,19 +37,26 @@ pub struct Decision<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Action<'a> {
+    /// Nothing now; look again at `next_evaluation_at`.
     None,
+    /// Email a reminder.
     Send(Send<'a>),
+    /// Create a task for a person.
     Task(Task),
+    /// Ask a person to approve a final escalation.
     Approval(ProposedAction<'a>),
 }
 
 /// Send one reminder email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Send<'a> {
+    /// The stage of the email (may be below `Decision::stage`: one step at a time, caps).
     pub stage: Stage,
+    /// The voice the template should use.
     pub tone: Tone,
     /// The contact's email address.
     pub to: Cow<'a, str>,
+    /// Other reachable contacts of the same role.
     pub cc: Vec<Cow<'a, str>>,
     /// The invoices the email is about (the overdue, undisputed, unpromised ones; or the one
     /// upcoming invoice of a courtesy notice).
@@ -63,10 +70,13 @@ pub struct Send<'a> {
 /// Work for a person instead of an email.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
+    /// What the person should do.
     pub kind: TaskKind,
     /// The account owner, when known.
     pub assignee: Option<String>,
+    /// One line for the task list.
     pub summary: String,
+    /// Deterministic id of this step; record it before creating the task.
     pub step_key: String,
     /// The stage the task stands in for.
     pub stage: Stage,
@@ -85,10 +95,15 @@ pub enum TaskKind {
 /// A final escalation that needs a human's approval; never carried out directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposedAction<'a> {
+    /// What is proposed.
     pub kind: ProposedActionKind,
+    /// Deterministic id of this step; record it before requesting approval.
     pub step_key: String,
+    /// The overdue invoices concerned.
     pub invoice_ids: Vec<Cow<'a, str>>,
+    /// Who should decide (the account owner, when known).
     pub assignee: Option<String>,
+    /// One line for the approval queue.
     pub summary: String,
 }
 
@@ -96,9 +111,13 @@ pub struct ProposedAction<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProposedActionKind {
+    /// Hand the debt to a collection agency (account no longer trading).
     AgencyReferral,
+    /// Stop further deliveries on credit (account still trading).
     CreditHold,
+    /// Offer instalments (the customer is paying in part).
     PaymentPlan,
+    /// A formal legal notice (exposure above the policy's threshold).
     LegalNotice,
 }
 
@@ -106,17 +125,24 @@ pub enum ProposedActionKind {
 /// never on earlier charges) and quoted, never booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateCharge {
+    /// The invoice charged.
     pub invoice_id: String,
+    /// The invoice's currency (charges are never converted).
     pub currency: Currency,
+    /// The open amount the interest is computed on.
     pub principal: Decimal,
+    /// Days past due on the evaluation day.
     pub days_overdue: u32,
+    /// Simple interest, rounded to the currency's minor unit.
     pub interest: Decimal,
+    /// The fixed compensation for this invoice (zero when the policy has none for the currency).
     pub compensation: Decimal,
 }
 
 /// Overdue exposure in one currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exposure {
+    /// The currency of both amounts.
     pub currency: Currency,
     /// Open balance of invoices that count (undisputed, collectable).
     pub open: Decimal,
@@ -127,16 +153,23 @@ pub struct Exposure {
 /// The account figures behind the stage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// Days past due of the oldest dunnable overdue invoice (0 when none).
     pub oldest_days_overdue: i64,
+    /// Dunnable overdue invoices (undisputed, not promised, not auto-collected).
     pub overdue_invoices: u32,
+    /// Open and overdue amounts per currency.
     pub exposure: Vec<Exposure>,
     /// Highest overdue share of the open balance over currencies, percent (0–100).
     pub overdue_share_percent: Decimal,
     /// Average days late over paid invoices in the lookback (None without history).
     pub avg_days_late: Option<i64>,
+    /// Paid invoices the average is over.
     pub paid_invoices_considered: u32,
+    /// Broken promises within the lookback.
     pub broken_promises: u32,
+    /// Open invoices under an open dispute.
     pub disputed_invoices: u32,
+    /// Overdue invoices covered by an active promise.
     pub promised_invoices: u32,
 }
 

@@ -12,6 +12,8 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use nudge_core::approval::ApprovalStatus;
+use nudge_core::money_arith::saturating_add;
 use nudge_core::promise::{Promise, PromiseStatus};
 use nudge_core::promise_assessment::assess_promise_with;
 use rust_decimal::Decimal;
@@ -19,12 +21,13 @@ use rust_decimal::Decimal;
 use crate::contact::{cc_for, choose_contact, ContactPurpose};
 use crate::decision::{Action, Decision, ProposedAction, ProposedActionKind, Send, Task, TaskKind};
 use crate::late_charges::late_charge;
-use crate::picture::{classify, picture, Class, Picture, PromiseCover};
+use crate::picture::{classify, open_of, picture, Class, Picture, PromiseCover};
 use crate::policy::Policy;
+use crate::prefetch::prefetch;
 use crate::reason::{Reason, ReasonCode};
 use crate::snapshot::AccountSnapshot;
 use crate::stage::{Stage, Tone};
-use crate::stage_rules::{next_stage, target_stage};
+use crate::stage_rules::{next_stage, previous_stage, target_stage};
 use crate::state::TouchKind;
 use crate::window::LocalNow;
 
@@ -35,6 +38,32 @@ pub fn evaluate<'a>(
     now: DateTime<Utc>,
 ) -> Decision<'a> {
     Evaluation::new(snapshot, policy, now).run()
+}
+
+/// `part:part:…:seq` without the formatting machinery (this runs for every action).
+fn step_key(parts: &[&str], seq: u32) -> String {
+    let mut key = String::with_capacity(32);
+    for p in parts {
+        key.push_str(p);
+        key.push(':');
+    }
+    let mut digits = [0u8; 10];
+    let mut n = seq;
+    let mut len = 0;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == digits.len() {
+            break;
+        }
+    }
+    for d in digits.iter().take(len).rev() {
+        key.push(char::from(*d));
+    }
+    key
 }
 
 /// The working state of one evaluation.
@@ -63,6 +92,11 @@ struct Episode {
 
 impl<'a, 'p> Evaluation<'a, 'p> {
     fn new(s: &'a AccountSnapshot, policy: &'p Policy, now: DateTime<Utc>) -> Self {
+        // Everything but the invoices (prefetched as they are read) is read later on.
+        prefetch(&s.state.touches);
+        prefetch(&s.contacts);
+        prefetch(&s.promises);
+        prefetch(&s.disputes);
         let ln = LocalNow::new(now, s.account.timezone);
         Evaluation {
             s,
@@ -102,11 +136,13 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             .overrides
             .as_ref()
             .and_then(|o| o.min_gap_business_days);
+        // At least one business day even if an unvalidated policy or override says zero.
         ov.unwrap_or(if self.s.account.strategic {
             self.policy.strategic.min_gap_business_days
         } else {
             self.policy.cadence.min_gap_business_days
         })
+        .max(1)
     }
 
     fn run(mut self) -> Decision<'a> {
@@ -293,7 +329,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                             classify(inv, self.s, self.policy, self.today, &[]),
                             Class::Overdue(_)
                         ) {
-                            named += inv.open_amount();
+                            named = saturating_add(named, open_of(inv));
                         }
                     }
                     a >= named
@@ -329,6 +365,26 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             }
         }
         e
+    }
+
+    /// The latest approval requested in this episode: from the snapshot's approvals, or, when
+    /// the caller passes none, a recorded approval touch counts as pending.
+    fn approval_outcome(
+        &self,
+        start: Option<NaiveDate>,
+        episode: &Episode,
+    ) -> Option<ApprovalStatus> {
+        let start = start?;
+        let latest = self
+            .s
+            .approvals
+            .iter()
+            .filter(|a| a.requested_at.date_naive() >= start)
+            .max_by_key(|a| a.requested_at);
+        match latest {
+            Some(a) => Some(a.status),
+            None => episode.approval_made.then_some(ApprovalStatus::Pending),
+        }
     }
 
     /// Emails sent at `stage` in the episode starting `start`.
@@ -370,8 +426,16 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         // Cadence: a minimum gap in business days after any touch.
         let gap = self.gap();
         if let Some(last) = s.state.touches.iter().map(|t| t.at).max() {
-            let last_day = last.with_timezone(&self.ln.tz).date_naive();
-            let allowed = cal.add_business_days(last_day, gap);
+            // The local date is at most a day after the UTC date, and later starts give later
+            // ends: if even that bound has passed, the timezone lookup is not needed.
+            let latest_day = last.date_naive().succ_opt().unwrap_or(NaiveDate::MAX);
+            let clearly_passed = self.today >= cal.add_business_days(latest_day, gap);
+            let allowed = if clearly_passed {
+                self.today
+            } else {
+                let last_day = last.with_timezone(&self.ln.tz).date_naive();
+                cal.add_business_days(last_day, gap)
+            };
             if self.today < allowed {
                 self.reason(Reason::with_figure(ReasonCode::CadenceGap, i64::from(gap)));
                 let t = self
@@ -407,7 +471,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                             "{} is at `{}` but capped at `{}`: please follow up personally.",
                             s.account.name, stage, cap
                         ),
-                        step_key: format!("owner_review:{stage}:{seq}"),
+                        step_key: step_key(&["owner_review", stage.as_str()], seq),
                         stage,
                     });
                 }
@@ -415,16 +479,33 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 self.reason(Reason::with_stage(ReasonCode::StageCapped, cap));
             }
             if stage == Stage::Review {
-                if episode.approval_made {
-                    self.reason(Reason::new(ReasonCode::AwaitingApproval));
-                    return Action::None;
+                match self.approval_outcome(pic.episode_start, episode) {
+                    Some(ApprovalStatus::Pending) => {
+                        self.reason(Reason::new(ReasonCode::AwaitingApproval));
+                        return Action::None;
+                    }
+                    Some(ApprovalStatus::Approved) => {
+                        self.reason(Reason::new(ReasonCode::ApprovalGranted));
+                        return Action::None;
+                    }
+                    Some(ApprovalStatus::Rejected) => {
+                        // A person declined the escalation: keep reminding below review.
+                        stage = previous_stage(policy, Stage::Review).unwrap_or(Stage::None);
+                        self.reason(Reason::with_stage(ReasonCode::ApprovalRejected, stage));
+                        if stage == Stage::None {
+                            return Action::None;
+                        }
+                    }
+                    Some(ApprovalStatus::Withdrawn) | None => {}
                 }
+            }
+            if stage == Stage::Review {
                 self.reason(Reason::new(ReasonCode::ReviewProposed));
                 let kind = self.proposed_kind(pic);
                 return Action::Approval(ProposedAction {
                     kind,
-                    step_key: format!("review:{seq}"),
-                    invoice_ids: self.overdue_ids(covers),
+                    step_key: step_key(&["review"], seq),
+                    invoice_ids: self.overdue_ids(pic, covers),
                     assignee: s.account.owner.clone(),
                     summary: format!(
                         "{}: {} overdue invoice(s), oldest {} day(s); final notice given.",
@@ -463,7 +544,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                     "No reachable contact at {} for a `{}` reminder: find the right person.",
                     s.account.name, stage
                 ),
-                step_key: format!("find_contact:{seq}"),
+                step_key: step_key(&["find_contact"], seq),
                 stage,
             });
         };
@@ -491,8 +572,8 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             let lc = &policy.late_charges;
             let mut ids = Vec::with_capacity(pic.metrics.overdue_invoices as usize);
             let mut charges = Vec::new();
-            for inv in &s.invoices {
-                if let Class::Overdue(days) = classify(inv, s, policy, self.today, covers) {
+            for (i, inv) in s.invoices.iter().enumerate() {
+                if let Some(days) = pic.overdue_days(i, inv, s, policy, self.today, covers) {
                     ids.push(Cow::Borrowed(inv.id.as_str()));
                     if lc.enabled && stage >= lc.from_stage {
                         charges.push(late_charge(inv, days, lc));
@@ -503,7 +584,7 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 let n = i64::try_from(charges.len()).unwrap_or(i64::MAX);
                 self.reason(Reason::with_figure(ReasonCode::LateChargesQuoted, n));
             }
-            (ids, format!("{stage}:{seq}"), charges)
+            (ids, step_key(&[stage.as_str()], seq), charges)
         };
         self.reason(Reason::with_stage(ReasonCode::Send, stage));
         Action::Send(Send {
@@ -539,17 +620,16 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         tone
     }
 
-    fn overdue_ids(&self, covers: &[PromiseCover<'_>]) -> Vec<Cow<'a, str>> {
-        self.s
-            .invoices
+    fn overdue_ids(&self, pic: &Picture, covers: &[PromiseCover<'_>]) -> Vec<Cow<'a, str>> {
+        let (s, policy, today) = (self.s, self.policy, self.today);
+        s.invoices
             .iter()
-            .filter(|inv| {
-                matches!(
-                    classify(inv, self.s, self.policy, self.today, covers),
-                    Class::Overdue(_)
-                )
+            .enumerate()
+            .filter(|(i, inv)| {
+                pic.overdue_days(*i, inv, s, policy, today, covers)
+                    .is_some()
             })
-            .map(|inv| Cow::Borrowed(inv.id.as_str()))
+            .map(|(_, inv)| Cow::Borrowed(inv.id.as_str()))
             .collect()
     }
 
@@ -600,9 +680,11 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         }
         // Time alone changes the stage (days overdue grow), so without a gate look again at
         // least every `max_sleep_hours`; behind a gate nothing can happen before it opens.
-        let max_sleep = now + Duration::hours(i64::from(policy.max_sleep_hours));
+        let max_sleep = now
+            .checked_add_signed(Duration::hours(i64::from(policy.max_sleep_hours)))
+            .unwrap_or(now);
         let horizon = self.gate.unwrap_or(max_sleep);
-        let floor = now + Duration::minutes(1);
+        let floor = now.checked_add_signed(Duration::minutes(1)).unwrap_or(now);
         let next = self.wake.map_or(horizon, |w| w.min(horizon)).max(floor);
         Decision {
             action,
@@ -613,5 +695,20 @@ impl<'a, 'p> Evaluation<'a, 'p> {
             paused_stage,
             metrics: pic.metrics,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::step_key;
+
+    #[test]
+    fn step_keys_join_parts_and_the_sequence() {
+        assert_eq!(step_key(&["firm"], 12), "firm:12");
+        assert_eq!(
+            step_key(&["owner_review", "final"], 0),
+            "owner_review:final:0"
+        );
+        assert_eq!(step_key(&["review"], u32::MAX), "review:4294967295");
     }
 }

@@ -3,6 +3,7 @@
 //! the state at every evaluation and only quoted, so they can never be added twice or compound.
 
 use nudge_core::ledger::Invoice;
+use nudge_core::money_arith::{open_amount, saturating_add, saturating_mul};
 use rust_decimal::Decimal;
 
 use crate::decision::LateCharge;
@@ -10,12 +11,13 @@ use crate::policy::LateCharges;
 
 /// The charges on one overdue invoice `days` past due.
 pub fn late_charge(inv: &Invoice, days: i64, rules: &LateCharges) -> LateCharge {
-    let principal = inv.open_amount();
+    let principal = open_amount(inv);
     let days_overdue = u32::try_from(days.max(0)).unwrap_or(u32::MAX);
-    let rate = (rules.reference_rate_percent + rules.margin_percent) / Decimal::ONE_HUNDRED;
-    let interest = inv.currency.round(
-        principal * rate * Decimal::from(days_overdue) / Decimal::from(rules.day_count.max(1)),
-    );
+    let rate =
+        saturating_add(rules.reference_rate_percent, rules.margin_percent) / Decimal::ONE_HUNDRED;
+    let accrued = saturating_mul(saturating_mul(principal, rate), Decimal::from(days_overdue))
+        / Decimal::from(rules.day_count.max(1));
+    let interest = inv.currency.round(accrued);
     let compensation = rules
         .fixed_compensation
         .get(&inv.currency)

@@ -7,6 +7,17 @@
 //! can be overridden per account ([`PolicyOverrides`]).
 //!
 //! Pure Rust: no I/O, no clock (`now` is an argument), no `worker::*`.
+//!
+//! # How an account's Durable Object uses it
+//! 1. Build an [`AccountSnapshot`] from the ledger and the stored [`EscalationState`].
+//! 2. `let decision = evaluate(&snapshot, &policy, now).into_owned();` (the decision borrows
+//!    addresses and invoice ids from the snapshot; `into_owned` detaches it).
+//! 3. `if state.record(&decision, now) { persist state, then carry out decision.action }` —
+//!    `record` refuses a step key it has already seen, so a retry never sends twice. Call it
+//!    (and persist) even when the action is `None`: it also stores the paused stage.
+//! 4. Store `decision.promise_updates` on the promises, log `decision.reasons`, and set the
+//!    alarm at `decision.next_evaluation_at` (always after `now`). Re-evaluate early whenever the
+//!    ledger changes (payment, reply, dispute): the decision depends only on the state.
 
 pub mod contact;
 pub mod decision;
@@ -15,6 +26,7 @@ pub mod late_charges;
 pub mod overrides;
 mod picture;
 pub mod policy;
+mod prefetch;
 pub mod reason;
 pub mod snapshot;
 pub mod stage;

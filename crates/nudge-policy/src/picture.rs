@@ -1,14 +1,17 @@
 //! Reading the ledger for the policy: which invoices count, how overdue the account is, how it
 //! has paid. One pass over the invoices, no allocation beyond the per-currency exposure list.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use nudge_core::dispute_effects::{dispute_effect, DisputeEffect};
 use nudge_core::ledger::{Invoice, InvoiceStatus};
 use nudge_core::money::Currency;
 use rust_decimal::Decimal;
 
+use nudge_core::money_arith::{saturating_add, saturating_mul};
+
 use crate::decision::{Exposure, Metrics};
 use crate::policy::Policy;
+use crate::prefetch::prefetch;
 use crate::snapshot::AccountSnapshot;
 
 /// What an active promise covers: named invoices, or all overdue invoices (in one currency or all).
@@ -45,6 +48,13 @@ pub(crate) enum Class {
     Overdue(i64),
 }
 
+/// Days from `from` to `to` (negative when `to` is earlier), via day numbers: cheaper than
+/// subtracting dates into a `TimeDelta`.
+#[inline]
+pub(crate) fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    i64::from(to.num_days_from_ce()) - i64::from(from.num_days_from_ce())
+}
+
 /// `inv.open_amount()` with a fast path for the common untouched invoice: decimal subtraction
 /// is the most expensive thing `evaluate` does per invoice.
 #[inline]
@@ -58,7 +68,7 @@ pub(crate) fn open_of(inv: &Invoice) -> Decimal {
             inv.total
         }
     } else {
-        inv.open_amount()
+        nudge_core::money_arith::open_amount(inv)
     }
 }
 
@@ -87,7 +97,7 @@ fn classify_open(
     if !is_positive(open) {
         return Class::Closed;
     }
-    let days = (today - inv.due_date).num_days();
+    let days = days_between(inv.due_date, today);
     if !s.disputes.is_empty() {
         match dispute_effect(
             &inv.id,
@@ -131,6 +141,31 @@ pub(crate) struct Picture {
     pub auto_pending: u32,
     /// Overdue invoices that exist before promises are taken into account.
     pub overdue_before_promises: u32,
+    /// Bit `i` set: invoice `i` (for `i < 64`) is dunnable and overdue. Saves classifying the
+    /// invoices again when listing them in a decision.
+    pub overdue_mask: u64,
+}
+
+impl Picture {
+    /// Days past due when invoice `i` of `s` is dunnable and overdue, `None` otherwise.
+    pub(crate) fn overdue_days(
+        &self,
+        i: usize,
+        inv: &Invoice,
+        s: &AccountSnapshot,
+        policy: &Policy,
+        today: NaiveDate,
+        covers: &[PromiseCover<'_>],
+    ) -> Option<i64> {
+        if i < 64 {
+            (self.overdue_mask & (1u64 << i) != 0).then(|| days_between(inv.due_date, today))
+        } else {
+            match classify(inv, s, policy, today, covers) {
+                Class::Overdue(days) => Some(days),
+                _ => None,
+            }
+        }
+    }
 }
 
 fn exposure_mut(list: &mut Vec<Exposure>, currency: Currency) -> Option<&mut Exposure> {
@@ -160,14 +195,22 @@ pub(crate) fn picture(
         .checked_sub_days(Days::new(u64::from(policy.behaviour.lookback_days)))
         .unwrap_or(NaiveDate::MIN);
     let mut late_sum: i64 = 0;
+    // Start loading the first invoices together, then stay a few ahead of the loop.
+    const AHEAD: usize = 6;
+    for inv in s.invoices.iter().take(AHEAD) {
+        prefetch(std::slice::from_ref(inv));
+    }
     for (i, inv) in s.invoices.iter().enumerate() {
+        if let Some(next) = s.invoices.get(i + AHEAD) {
+            prefetch(std::slice::from_ref(next));
+        }
         if inv.status != InvoiceStatus::Draft && inv.status != InvoiceStatus::Void {
             p.latest_issue = p.latest_issue.max(Some(inv.issue_date));
         }
         if inv.status == InvoiceStatus::Paid {
             if let Some(paid_on) = inv.paid_on {
                 if paid_on >= lookback_start {
-                    late_sum += (paid_on - inv.due_date).num_days().max(0);
+                    late_sum += days_between(inv.due_date, paid_on).max(0);
                     p.metrics.paid_invoices_considered += 1;
                 }
             }
@@ -180,7 +223,7 @@ pub(crate) fn picture(
         let counted = !matches!(class, Class::Closed | Class::Disputed);
         if counted {
             if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                e.open += open;
+                e.open = saturating_add(e.open, open);
             }
         }
         match class {
@@ -216,6 +259,9 @@ pub(crate) fn picture(
                 p.overdue_before_promises += 1;
             }
             Class::Overdue(days) => {
+                if i < 64 {
+                    p.overdue_mask |= 1u64 << i;
+                }
                 p.overdue_before_promises += 1;
                 p.metrics.overdue_invoices += 1;
                 p.metrics.oldest_days_overdue = p.metrics.oldest_days_overdue.max(days);
@@ -228,7 +274,7 @@ pub(crate) fn picture(
                     p.partially_paid_overdue += 1;
                 }
                 if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
-                    e.overdue += open;
+                    e.overdue = saturating_add(e.overdue, open);
                 }
             }
         }
@@ -262,7 +308,7 @@ pub(crate) fn share_percent(part: Decimal, whole: Decimal) -> Decimal {
             }
         }
     }
-    (part * Decimal::ONE_HUNDRED / whole)
+    (saturating_mul(part, Decimal::ONE_HUNDRED) / whole)
         .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::ToZero)
 }
 
@@ -286,6 +332,15 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn days_between_matches_date_subtraction() {
+        let a = NaiveDate::from_ymd_opt(2024, 2, 27).unwrap();
+        for n in -800i64..800 {
+            let b = a + chrono::Duration::days(n);
+            assert_eq!(days_between(a, b), (b - a).num_days());
+        }
     }
 
     #[test]

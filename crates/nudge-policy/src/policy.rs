@@ -41,8 +41,11 @@ fn invalid(field: impl Into<String>, problem: impl Into<String>) -> PolicyError 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// The stage this rung sets.
     pub stage: Stage,
+    /// Days past due (of the oldest overdue invoice) from which it applies.
     pub min_days_overdue: u32,
+    /// The voice of its emails.
     pub tone: Tone,
 }
 
@@ -50,11 +53,14 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Courtesy {
+    /// Whether courtesy notices are sent at all.
     pub enabled: bool,
+    /// How many days before the due date the notice may go out.
     pub days_before_due: u32,
     /// Smallest invoice total that earns a courtesy notice, per currency; invoices in currencies
     /// not listed never get one (amounts are never converted).
     pub min_amount: BTreeMap<Currency, Decimal>,
+    /// The voice of the notice.
     pub tone: Tone,
 }
 
@@ -100,7 +106,9 @@ impl Default for Cadence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SendWindow {
+    /// Local time the window opens (inclusive).
     pub start: NaiveTime,
+    /// Local time the window closes (exclusive).
     pub end: NaiveTime,
 }
 
@@ -130,10 +138,16 @@ pub struct Behaviour {
     /// A good payer whose overdue share of the open balance is at most this (percent) gets no
     /// stage above `gentle_cap`.
     pub small_share_percent: Decimal,
+    /// …or whose overdue amount is at most this in every currency it owes in (absolute "small").
+    pub small_amount: BTreeMap<Currency, Decimal>,
+    /// The highest stage for such reliable payers.
     pub gentle_cap: Stage,
     /// Overdue invoices and overdue share (percent) from which the stage goes up one step.
     pub many_invoices: u32,
+    /// See `many_invoices`.
     pub high_share_percent: Decimal,
+    /// An overdue amount from which the stage goes up one step, per currency (empty = never).
+    pub large_exposure: BTreeMap<Currency, Decimal>,
 }
 
 impl Default for Behaviour {
@@ -145,9 +159,27 @@ impl Default for Behaviour {
             chronic_min_broken_promises: 2,
             chronic_shift_days: 7,
             small_share_percent: Decimal::from(20),
+            small_amount: [
+                (Currency::EUR, Decimal::from(100)),
+                (Currency::USD, Decimal::from(100)),
+                (Currency::GBP, Decimal::from(100)),
+                (Currency::JPY, Decimal::from(15_000)),
+                (Currency::SEK, Decimal::from(1_000)),
+            ]
+            .into_iter()
+            .collect(),
             gentle_cap: Stage::Friendly,
             many_invoices: 3,
             high_share_percent: Decimal::from(50),
+            large_exposure: [
+                (Currency::EUR, Decimal::from(50_000)),
+                (Currency::USD, Decimal::from(50_000)),
+                (Currency::GBP, Decimal::from(50_000)),
+                (Currency::JPY, Decimal::from(7_500_000)),
+                (Currency::SEK, Decimal::from(500_000)),
+            ]
+            .into_iter()
+            .collect(),
         }
     }
 }
@@ -158,6 +190,7 @@ impl Default for Behaviour {
 pub struct Strategic {
     /// Highest stage emailed; beyond it the owner gets a task instead.
     pub cap: Stage,
+    /// Their minimum gap between touches, business days.
     pub min_gap_business_days: u32,
 }
 
@@ -228,6 +261,7 @@ impl Default for Review {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LateCharges {
+    /// Off by default: charges are a business and legal choice.
     pub enabled: bool,
     /// Reference rate (e.g. the central bank's), percent per year.
     pub reference_rate_percent: Decimal,
@@ -261,15 +295,25 @@ pub struct Policy {
     /// Stages after due, in order, with strictly increasing day thresholds. `review`, if
     /// present, must be last.
     pub ladder: Vec<Step>,
+    /// Heads-up before large invoices fall due.
     pub courtesy: Courtesy,
+    /// Minimum gaps and repeats.
     pub cadence: Cadence,
+    /// When emails may go out, in the account's local time.
     pub send_window: SendWindow,
+    /// Working days and holidays for gaps, graces and windows.
     pub calendar: BusinessCalendar,
+    /// How payment behaviour and exposure move the stage.
     pub behaviour: Behaviour,
+    /// Softer, slower, capped handling of strategic accounts.
     pub strategic: Strategic,
+    /// Promise grace period.
     pub promises: Promises,
+    /// Rejected-dispute grace period.
     pub disputes: Disputes,
+    /// Choice of the proposed action at human review.
     pub review: Review,
+    /// Optional late-payment charges.
     pub late_charges: LateCharges,
     /// Longest wait before the next evaluation, in hours, even when nothing is due to change.
     pub max_sleep_hours: u32,
@@ -390,6 +434,8 @@ impl Policy {
         for (field, map) in [
             ("courtesy.min_amount", &self.courtesy.min_amount),
             ("review.legal_notice_min", &self.review.legal_notice_min),
+            ("behaviour.small_amount", &self.behaviour.small_amount),
+            ("behaviour.large_exposure", &self.behaviour.large_exposure),
             ("late_charges.fixed_compensation", &lc.fixed_compensation),
         ] {
             if let Some((c, _)) = map.iter().find(|(_, v)| **v < Decimal::ZERO) {

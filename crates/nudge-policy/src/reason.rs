@@ -29,6 +29,7 @@ pub enum ReasonCode {
     ChronicLatePayer,
     GoodPayerSmallAmount,
     ManyOverdueInvoices,
+    LargeOverdueExposure,
     BrokenPromiseFloor,
     CourtesyLargeInvoice,
     OneStepAtATime,
@@ -38,6 +39,8 @@ pub enum ReasonCode {
     AwaitingOwner,
     StageTouchesExhausted,
     AwaitingApproval,
+    ApprovalGranted,
+    ApprovalRejected,
     ReviewProposed,
     CadenceGap,
     OutOfOffice,
@@ -118,6 +121,7 @@ impl Reason {
             ManyOverdueInvoices => {
                 format!("Many overdue invoices and a high overdue share: raised to `{s}`.")
             }
+            LargeOverdueExposure => format!("A large amount is overdue: raised to `{s}`."),
             BrokenPromiseFloor => format!("A broken promise resumes at least at `{s}`."),
             CourtesyLargeInvoice => {
                 format!("A large invoice falls due in {n} day(s): courtesy notice.")
@@ -133,6 +137,12 @@ impl Reason {
                 format!("Already {n} email(s) at `{s}`: waiting for the state to change.")
             }
             AwaitingApproval => "A proposed action is awaiting approval.".into(),
+            ApprovalGranted => {
+                "The proposed action was approved: it is in a person's hands.".into()
+            }
+            ApprovalRejected => {
+                format!("The proposed action was rejected: reminders stay at `{s}`.")
+            }
             ReviewProposed => "Final notice given and still unpaid: human review.".into(),
             CadenceGap => format!("Last touch too recent: minimum gap is {n} business day(s)."),
             OutOfOffice => "The contact is out of office.".into(),

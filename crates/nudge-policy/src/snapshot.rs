@@ -1,5 +1,6 @@
 //! Everything `evaluate` looks at for one account.
 
+use nudge_core::approval::Approval;
 use nudge_core::dispute::Dispute;
 use nudge_core::ledger::{Account, Contact, Invoice, Payment};
 use nudge_core::promise::Promise;
@@ -23,6 +24,9 @@ pub struct AccountSnapshot {
     pub promises: Vec<Promise>,
     #[serde(default)]
     pub disputes: Vec<Dispute>,
+    /// Approval requests for final escalations (their outcome steers the review stage).
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
     #[serde(default)]
     pub state: EscalationState,
     #[serde(default)]

@@ -2,8 +2,13 @@
 //! payment behaviour (chronic late payers earlier, reliable payers with little overdue gentler),
 //! raised by broad exposure, and never below the stage a broken promise paused at.
 
-use rust_decimal::prelude::ToPrimitive;
+use std::collections::BTreeMap;
 
+use nudge_core::money::Currency;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::decision::Exposure;
 use crate::overrides::PolicyOverrides;
 use crate::picture::Picture;
 use crate::policy::Policy;
@@ -44,6 +49,11 @@ pub(crate) fn next_stage(policy: &Policy, s: Stage) -> Option<Stage> {
     policy.ladder.iter().map(|st| st.stage).find(|st| *st > s)
 }
 
+/// The ladder stage before `s`, if any.
+pub(crate) fn previous_stage(policy: &Policy, s: Stage) -> Option<Stage> {
+    policy.ladder.iter().map(|st| st.stage).rfind(|st| *st < s)
+}
+
 /// Computes the target stage for the overdue part of the account.
 pub(crate) fn target_stage(
     pic: &Picture,
@@ -79,19 +89,27 @@ pub(crate) fn target_stage(
         reasons.push(Reason::new(ReasonCode::BelowFirstStep));
     }
 
-    // Broad exposure: many overdue invoices making up a large share of the balance.
+    // Broad exposure: many overdue invoices making up a large share of the balance, or a large
+    // overdue amount in any currency, raises the stage one step (never into review).
     let share = m.overdue_share_percent;
-    if target != Stage::None
-        && m.overdue_invoices >= b.many_invoices
-        && share >= b.high_share_percent
-    {
+    let many = m.overdue_invoices >= b.many_invoices && share >= b.high_share_percent;
+    if target != Stage::None && (many || exceeds_any(&m.exposure, &b.large_exposure)) {
         if let Some(next) = next_stage(policy, target).filter(|s| *s != Stage::Review) {
             target = next;
-            reasons.push(Reason::with_stage(ReasonCode::ManyOverdueInvoices, next));
+            let code = if many {
+                ReasonCode::ManyOverdueInvoices
+            } else {
+                ReasonCode::LargeOverdueExposure
+            };
+            reasons.push(Reason::with_stage(code, next));
         }
     }
-    // A reliable payer with a small overdue share gets no harsh notice.
-    if good_payer && share <= b.small_share_percent && target > b.gentle_cap {
+    // A reliable payer with little overdue (as a share of the balance, or in absolute terms in
+    // every currency) gets no harsh notice.
+    if good_payer
+        && target > b.gentle_cap
+        && (share <= b.small_share_percent || all_within(&m.exposure, &b.small_amount))
+    {
         target = b.gentle_cap;
         reasons.push(Reason::with_stage(ReasonCode::GoodPayerSmallAmount, target));
     }
@@ -105,4 +123,21 @@ pub(crate) fn target_stage(
         reasons.push(Reason::with_stage(ReasonCode::BrokenPromiseFloor, floor));
     }
     StageCall { target, chronic }
+}
+
+/// True when the overdue amount in some currency reaches that currency's threshold.
+fn exceeds_any(exposure: &[Exposure], thresholds: &BTreeMap<Currency, Decimal>) -> bool {
+    !thresholds.is_empty()
+        && exposure
+            .iter()
+            .any(|e| thresholds.get(&e.currency).is_some_and(|t| e.overdue >= *t))
+}
+
+/// True when every currency with an overdue amount has a threshold and stays at or under it.
+fn all_within(exposure: &[Exposure], thresholds: &BTreeMap<Currency, Decimal>) -> bool {
+    !thresholds.is_empty()
+        && exposure
+            .iter()
+            .filter(|e| !e.overdue.is_zero())
+            .all(|e| thresholds.get(&e.currency).is_some_and(|t| e.overdue <= *t))
 }

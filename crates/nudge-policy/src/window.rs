@@ -60,7 +60,9 @@ impl LocalNow {
     /// change lies in between, which the round trip detects).
     pub fn utc_of(&self, local: NaiveDateTime) -> DateTime<Utc> {
         let offset = self.local - self.now.naive_utc();
-        let guess = (local - offset).and_utc();
+        let Some(guess) = local.checked_sub_signed(offset).map(|t| t.and_utc()) else {
+            return to_utc(self.tz, local);
+        };
         if guess.with_timezone(&self.tz).naive_local() == local {
             return guess;
         }
@@ -72,7 +74,9 @@ impl LocalNow {
 /// used; in a fold, the earlier of the two.
 pub(crate) fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     for shift in 0..4 {
-        let candidate = local + Duration::minutes(30 * shift);
+        let Some(candidate) = local.checked_add_signed(Duration::minutes(30 * shift)) else {
+            break;
+        };
         if let Some(t) = tz.from_local_datetime(&candidate).earliest() {
             return t.with_timezone(&Utc);
         }

@@ -280,3 +280,60 @@ fn generated_accounts_cover_every_kind_of_action() {
         "{sends} {tasks} {approvals} {nones}"
     );
 }
+
+fn arb_amount() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        Just(Decimal::MAX),
+        Just(Decimal::MIN),
+        Just(Decimal::ZERO),
+        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<bool>(),
+            0u32..=28
+        )
+            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Third-party ledgers can hold absurd amounts: evaluation never panics on them, with late
+    /// charges on and promises with amounts and payments in play.
+    #[test]
+    fn evaluate_never_panics_on_extreme_amounts(
+        mut s in arb_snapshot(),
+        now in arb_now(),
+        amounts in proptest::collection::vec((arb_amount(), arb_amount(), arb_amount()), 10),
+        pay in arb_amount(),
+        promised in arb_amount(),
+    ) {
+        for (inv, (total, paid, credited)) in s.invoices.iter_mut().zip(&amounts) {
+            inv.total = *total;
+            inv.paid = *paid;
+            inv.credited = *credited;
+        }
+        let mut pr = common::promise(today(), Some("1"), &[]);
+        pr.amount = Some(promised);
+        pr.invoice_ids = s.invoices.iter().take(2).map(|i| i.id.clone()).collect();
+        s.promises.push(pr);
+        s.payments.push(nudge_core::ledger::Payment {
+            id: "pay".into(),
+            account_id: "acc_1".into(),
+            amount: pay,
+            currency: Currency::EUR,
+            received_on: today(),
+            reference: None,
+            allocations: vec![nudge_core::ledger::Allocation { invoice_id: "in_0".into(), amount: pay }],
+        });
+        let mut p = Policy::default();
+        p.late_charges.enabled = true;
+        p.late_charges.from_stage = Stage::Friendly;
+        let d = eval(&s, &p, now);
+        prop_assert!(d.next_evaluation_at > now);
+        prop_assert!(d.metrics.overdue_share_percent <= Decimal::ONE_HUNDRED);
+    }
+}

@@ -2,6 +2,7 @@
 
 mod common;
 
+use chrono::NaiveDate;
 use common::*;
 use nudge_core::dispute::DisputeStatus;
 use nudge_core::ledger::{ContactRole, ContactStatus};
@@ -578,5 +579,177 @@ fn decisions_serialise_as_snake_case_json_and_record_once() {
     assert_eq!(
         serde_json::from_str::<nudge_policy::EscalationState>("{}").unwrap(),
         Default::default()
+    );
+}
+
+#[test]
+fn partly_paying_accounts_with_many_invoices_are_proposed_a_payment_plan() {
+    let p = Policy::default();
+    let mut a = inv("a", days_ago(60), "1000");
+    a.paid = dec("300");
+    let mut s = snapshot(vec![
+        a,
+        inv("b", days_ago(50), "1000"),
+        inv("c", days_ago(46), "1000"),
+    ]);
+    s.state.touches = vec![email_days_ago(10, Stage::Final, "final:1")];
+    match &eval(&s, &p, now()).action {
+        Action::Approval(a) => {
+            assert_eq!(a.kind, ProposedActionKind::PaymentPlan);
+            assert_eq!(a.invoice_ids.len(), 3);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_credited_dispute_leaves_only_the_remainder_in_dunning() {
+    let p = Policy::default();
+    let mut a = inv("a", days_ago(10), "1000");
+    a.credited = dec("1000");
+    let mut b = inv("b", days_ago(10), "1000");
+    b.credited = dec("400");
+    let mut s = snapshot(vec![a, b]);
+    let mut d = dispute(&["a", "b"], DisputeStatus::ResolvedCredited);
+    d.resolved_at = Some(now() - chrono::Duration::days(2));
+    s.disputes = vec![d];
+    let dec_ = eval(&s, &p, now());
+    assert_eq!(send(&dec_).invoice_ids, vec!["b"]);
+    assert_eq!(dec_.metrics.exposure[0].overdue, dec("600"));
+}
+
+#[test]
+fn broken_promises_make_a_chronic_payer() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(9), "100")]);
+    let mut p1 = promise(days_ago(60), None, &[]);
+    p1.status = PromiseStatus::Broken;
+    let mut p2 = p1.clone();
+    p2.id = "prm_2".into();
+    p2.promised_date = days_ago(30);
+    s.promises = vec![p1, p2];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::ChronicLatePayer));
+    assert_eq!(d.metrics.broken_promises, 2);
+    assert_eq!(d.stage, Stage::Firm); // 9 + 7 ≥ 15
+    assert_eq!(send(&d).tone, Tone::Firm); // friendly step, one notch firmer
+}
+
+#[test]
+fn approval_outcomes_steer_the_review_stage() {
+    use nudge_core::approval::{Approval, ApprovalStatus};
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv("a", days_ago(60), "1000")]);
+    s.state.touches = vec![
+        email_days_ago(30, Stage::Final, "final:1"),
+        touch(
+            now() - chrono::Duration::days(20),
+            Stage::Review,
+            TouchKind::Approval,
+            "review:2",
+        ),
+    ];
+    let approval = |status| Approval {
+        id: "apr_1".into(),
+        account_id: "acc_1".into(),
+        kind: "credit_hold".into(),
+        step_key: "review:2".into(),
+        invoice_ids: vec!["a".into()],
+        requested_at: now() - chrono::Duration::days(20),
+        status,
+        decided_at: None,
+        decided_by: None,
+        note: None,
+    };
+    s.approvals = vec![approval(ApprovalStatus::Approved)];
+    let d = eval(&s, &p, now());
+    assert_eq!(d.action, Action::None);
+    assert!(has(&d, ReasonCode::ApprovalGranted));
+    // Rejected: reminders continue at the final stage (one more, then the per-stage limit).
+    s.approvals = vec![approval(ApprovalStatus::Rejected)];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::ApprovalRejected));
+    assert_eq!(send(&d).stage, Stage::Final);
+    // Withdrawn (e.g. superseded): a fresh proposal may be made.
+    s.approvals = vec![approval(ApprovalStatus::Withdrawn)];
+    assert!(matches!(eval(&s, &p, now()).action, Action::Approval(_)));
+    // Pending, or no approvals passed at all: wait.
+    s.approvals = vec![approval(ApprovalStatus::Pending)];
+    assert!(has(&eval(&s, &p, now()), ReasonCode::AwaitingApproval));
+    s.approvals.clear();
+    assert!(has(&eval(&s, &p, now()), ReasonCode::AwaitingApproval));
+}
+
+#[test]
+fn a_large_overdue_amount_raises_the_stage_and_a_tiny_one_from_a_good_payer_stays_gentle() {
+    let p = Policy::default();
+    let d = eval(&snapshot(vec![inv("a", days_ago(16), "60000")]), &p, now());
+    assert!(has(&d, ReasonCode::LargeOverdueExposure));
+    assert_eq!(d.stage, Stage::Final);
+
+    let mut invoices: Vec<_> = (0..3)
+        .map(|i| paid_inv(&format!("h{i}"), days_ago(100 + i * 30), "100", 0))
+        .collect();
+    invoices.push(inv("tiny", days_ago(40), "80")); // the whole open balance, but only EUR 80
+    let mut s = snapshot(invoices);
+    s.state.touches = vec![email_days_ago(20, Stage::Friendly, "friendly:1")];
+    let d = eval(&s, &p, now());
+    assert!(has(&d, ReasonCode::GoodPayerSmallAmount));
+    assert_eq!(d.stage, Stage::Friendly);
+}
+
+#[test]
+fn send_windows_follow_daylight_saving_time() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![inv(
+        "a",
+        NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
+        "100",
+    )]);
+    s.account.timezone = chrono_tz::America::New_York;
+    // Friday 2026-03-06, EST (UTC−5): 13:30 UTC is 08:30 local → opens 14:00 UTC.
+    let d = eval(&s, &p, utc("2026-03-06T13:30:00Z"));
+    assert!(has(&d, ReasonCode::OutsideSendWindow));
+    assert_eq!(d.next_evaluation_at, utc("2026-03-06T14:00:00Z"));
+    // Monday 2026-03-09, EDT (UTC−4) since Sunday: 13:30 UTC is 09:30 local → send now.
+    assert!(matches!(
+        eval(&s, &p, utc("2026-03-09T13:30:00Z")).action,
+        Action::Send(_)
+    ));
+    // Friday after hours → Monday 09:00 EDT = 13:00 UTC, across the change.
+    let d = eval(&s, &p, utc("2026-03-06T23:00:00Z"));
+    assert_eq!(d.next_evaluation_at, utc("2026-03-09T13:00:00Z"));
+}
+
+#[test]
+fn a_custom_ladder_is_followed_and_a_policy_change_applies_at_once() {
+    let custom = Policy::from_json(
+        r#"{"ladder": [
+            {"stage": "friendly", "min_days_overdue": 1, "tone": "gentle"},
+            {"stage": "final", "min_days_overdue": 20, "tone": "formal"},
+            {"stage": "review", "min_days_overdue": 30, "tone": "formal"}]}"#,
+    )
+    .unwrap();
+    let mut s = snapshot(vec![inv("a", days_ago(25), "100")]);
+    s.state.touches = vec![email_days_ago(10, Stage::Friendly, "friendly:1")];
+    let d = eval(&s, &custom, now());
+    assert_eq!(
+        (send(&d).stage, send(&d).tone),
+        (Stage::Final, Tone::Formal)
+    );
+    // The same account under the default policy: firm (25 days), no final yet.
+    assert_eq!(
+        send(&eval(&s, &Policy::default(), now())).stage,
+        Stage::Firm
+    );
+    // One day overdue is enough for the custom ladder's first step.
+    let d = eval(
+        &snapshot(vec![inv("b", days_ago(1), "100")]),
+        &custom,
+        now(),
+    );
+    assert_eq!(
+        (send(&d).stage, send(&d).tone),
+        (Stage::Friendly, Tone::Gentle)
     );
 }

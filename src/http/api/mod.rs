@@ -28,10 +28,12 @@ pub async fn route(
             ledger::route(method, segments, req, env, config).await
         }
         // Inbound mail: the message log and the side-effect-free classifier (issue 5).
-        Some("inbound" | "classify") => inbound::route(method, segments, req, env, config).await,
+        // `test` holds test-only seeding routes (TEST_CLOCKS on), see inbound.rs.
+        Some("inbound" | "classify" | "test") => {
+            inbound::route(method, segments, req, env, config).await
+        }
         // Sweeps, the test clock, approvals, tasks, outbound mail (issue 6).
-        // `test` holds the test-only seed route (refused unless TEST_CLOCKS is on).
-        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound" | "test") => {
+        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
             sweeps::route(method, segments, req, env, config).await
         }
         _ => Err(super::not_found(&method, &req.path())),

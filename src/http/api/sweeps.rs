@@ -9,7 +9,7 @@
 //!   `POST /api/approvals/{id}/approve|reject` `{"note"?, "by"?}`;
 //! - `GET /api/tasks?status=&account_id=`, `POST /api/tasks/{id}/done`;
 //! - `GET /api/outbound?account_id=&status=` (messages, and counts by status);
-//! - `POST /api/test/seed` (`TEST_CLOCKS` only): store account books directly, for tests and
+//! - `POST /api/sweeps/seed` (`TEST_CLOCKS` only): store account books directly, for tests and
 //!   benchmarks.
 
 use chrono::{DateTime, Utc};
@@ -62,7 +62,7 @@ pub async fn route(
             task_done(id, &mut req, env, config).await.map(|v| (200, v))
         }
         (Method::Get, ["outbound"]) => list_outbound(&req, env).await.map(|v| (200, v)),
-        (Method::Post, ["test", "seed"]) => seed(&mut req, env, config).await.map(|v| (200, v)),
+        (Method::Post, ["sweeps", "seed"]) => seed(&mut req, env, config).await.map(|v| (200, v)),
         (m, _) => Err(crate::http::not_found(&m, &req.path())),
     }
 }
@@ -387,6 +387,16 @@ async fn decide(
     }
     let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
     let mut result = json!({"id": id, "status": status, "kind": row.kind});
+    if row.kind != "draft_email" {
+        // The decision steers the policy's review stage: evaluate the account at the next sweep.
+        stmt(
+            &db,
+            "UPDATE accounts SET next_action_at = NULL WHERE id = ?1",
+            &[row.account_id.as_str().into()],
+        )?
+        .run()
+        .await?;
+    }
 
     if row.kind == "draft_email" {
         if !approve {

@@ -56,7 +56,7 @@ impl Aging {
 pub fn aging(invoices: &[Invoice], today: NaiveDate) -> Aging {
     let mut a = Aging::default();
     for inv in invoices {
-        let open = inv.open_amount();
+        let open = crate::money_arith::open_amount(inv);
         if open.is_zero() {
             continue;
         }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Invoice, InvoiceStatus};
 use crate::money::Totals;
+use crate::money_arith::{open_amount, saturating_sub};
 
 /// Sums over an account's invoices, per currency. `total = paid + credited + open + adjustments`
 /// holds exactly in every currency.
@@ -23,8 +24,11 @@ pub struct Balances {
 
 /// The split of one invoice's total, as in [`Balances`].
 pub fn invoice_split(inv: &Invoice) -> (Decimal, Decimal, Decimal, Decimal) {
-    let open = inv.open_amount();
-    let adjustment = inv.total - inv.paid - inv.credited - open;
+    let open = open_amount(inv);
+    let adjustment = saturating_sub(
+        saturating_sub(saturating_sub(inv.total, inv.paid), inv.credited),
+        open,
+    );
     (inv.paid, inv.credited, open, adjustment)
 }
 

@@ -50,7 +50,9 @@ impl Invoice {
         if !matches!(self.status, InvoiceStatus::Open) {
             return Decimal::ZERO;
         }
-        (self.total - self.paid - self.credited).max(Decimal::ZERO)
+        use crate::money_arith::saturating_sub;
+        // Saturating: absurd amounts from a source must never panic a request path.
+        saturating_sub(saturating_sub(self.total, self.paid), self.credited).max(Decimal::ZERO)
     }
 
     /// Days past due on `today` (zero or negative when not yet due).
@@ -64,5 +66,34 @@ impl Invoice {
         self.open_amount() > Decimal::ZERO
             && self.days_past_due(today) > 0
             && (!self.auto_collection || self.auto_collection_exhausted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_amounts_saturate_instead_of_panicking() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let invoice = Invoice {
+            id: "erp:I-1".into(),
+            number: "INV-1".into(),
+            issue_date: day,
+            due_date: day,
+            currency: Currency::EUR,
+            total: Decimal::MAX,
+            paid: Decimal::MIN,
+            credited: Decimal::MIN,
+            status: InvoiceStatus::Open,
+            paid_on: None,
+            po_number: None,
+            payment_url: None,
+            pdf_url: None,
+            auto_collection: false,
+            auto_collection_exhausted: false,
+        };
+        assert_eq!(invoice.open_amount(), Decimal::MAX);
+        assert!(invoice.is_overdue(day.succ_opt().unwrap()));
     }
 }

@@ -29,7 +29,13 @@ pub struct Payment {
 impl Payment {
     /// The part of the payment not yet applied to any invoice.
     pub fn unapplied(&self) -> Decimal {
-        self.amount - self.allocations.iter().map(|a| a.amount).sum::<Decimal>()
+        use crate::money_arith::{saturating_add, saturating_sub};
+        // Saturating: absurd amounts from a source must never panic a request path.
+        let allocated = self
+            .allocations
+            .iter()
+            .fold(Decimal::ZERO, |acc, a| saturating_add(acc, a.amount));
+        saturating_sub(self.amount, allocated)
     }
 }
 

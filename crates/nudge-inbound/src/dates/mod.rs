@@ -76,7 +76,7 @@ pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveD
                 .date;
             let pays = words
                 .iter()
-                .any(|w| lang::ALL.iter().any(|l| l.pay_words.contains(w)));
+                .any(|w| lang::index::index().is(w, lang::index::PAY));
             Some((pays, date))
         })
         .collect();
@@ -89,17 +89,12 @@ pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveD
 
 /// A sentence can carry a promise: no negation, no condition, not a payment in the past.
 pub(crate) fn promise_may_stand(words: &[&str]) -> bool {
-    let any = |list: fn(&lang::Lang) -> &'static [&'static str]| {
-        words
-            .iter()
-            .any(|w| lang::ALL.iter().any(|l| list(l).contains(w)))
-    };
-    if any(|l| l.negations) || any(|l| l.conditions) {
+    let tables = lang::index::index();
+    let any = |flag| words.iter().any(|w| tables.is(w, flag));
+    if any(lang::index::NEGATION) || any(lang::index::CONDITION) {
         return false;
     }
-    let future = any(|l| l.future_markers);
-    let past = any(|l| l.past_markers);
-    future || !past
+    any(lang::index::FUTURE) || !any(lang::index::PAST)
 }
 
 pub(crate) use scan::scan as scan_tokens;

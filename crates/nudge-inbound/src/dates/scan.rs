@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::calendar::{self as cal, DayOrder};
 use super::FoundDate;
+use crate::lang::index::index;
 use crate::lang::{Anchor, Unit, WeekdayShift, ALL};
 use crate::text::{Kind, Token};
 
@@ -57,6 +58,12 @@ pub fn scan(tokens: &[Token<'_>], today: NaiveDate, order: DayOrder) -> Vec<Foun
 
 fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Option<Hit> {
     if is_time(t, i) {
+        return None;
+    }
+    // Most words cannot start a date phrase: skip them without trying every shape.
+    if t.get(i)
+        .is_some_and(|tok| tok.kind == Kind::Word && !index().is_date_word(tok.text))
+    {
         return None;
     }
     let candidates = [
@@ -137,22 +144,11 @@ fn longest<'p>(
 
 fn month_of(w: &str) -> Option<(u32, bool)> {
     let w = w.trim_end_matches('.');
-    ALL.iter().find_map(|l| {
-        l.months
-            .iter()
-            .find(|(name, _)| *name == w)
-            .map(|(_, m)| (*m, l.ambiguous_months.contains(&w)))
-    })
+    index().word(w).month.map(|m| (m, false))
 }
 
 fn weekday_of(w: &str) -> Option<(Weekday, bool)> {
-    ALL.iter().find_map(|l| {
-        l.weekdays
-            .iter()
-            .find(|(name, _)| *name == w)
-            // Abbreviations ("sat", "wed", "sun") are also ordinary words.
-            .map(|(name, d)| (*d, name.len() <= 4))
-    })
+    index().word(w).weekday
 }
 
 fn is_currency(tok: &Token<'_>) -> bool {
@@ -260,6 +256,23 @@ fn dated(year: i32, month: u32, day: u32, len: usize, today: NaiveDate) -> Optio
 /// `2026-12-03`, `2026/12/03`, `2026.12.03` (and `2024-13-01` read as year-day-month).
 fn iso(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
     let (y, _) = number(t, i, 4).filter(|(_, d)| *d == 4)?;
+    // "2012/Aug/10", "2018 March 18".
+    let year = i32::try_from(y).ok()?;
+    let (m_at, sep) = if sym(t, i + 1, '/') || sym(t, i + 1, '-') {
+        (i + 2, true)
+    } else {
+        (i + 1, false)
+    };
+    if let Some((month, _)) = word(t, m_at).and_then(month_of) {
+        let d_at = if sep && (sym(t, m_at + 1, '/') || sym(t, m_at + 1, '-')) {
+            m_at + 2
+        } else {
+            m_at + 1
+        };
+        if let Some((day, n)) = day_at(t, d_at) {
+            return dated(year, month, day, d_at + n - i, today);
+        }
+    }
     let sep = t.get(i + 1)?.text;
     if !matches!(sep, "-" | "/" | ".") || !sym(t, i + 3, sep.chars().next()?) {
         return None;
@@ -347,6 +360,21 @@ fn numeric(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
 fn day_month(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
     let (day, mut j) = day_at(t, i)?;
     j += i;
+    // A range of days ("10 - 22 August", "eighth to eleventh May"): the first day counts.
+    if sym(t, j, '-')
+        || matches!(
+            word(t, j),
+            Some("to" | "till" | "until" | "bis" | "au" | "al")
+        )
+    {
+        if let Some((_, n)) = day_at(t, j + 1) {
+            if month_of(word(t, j + 1 + n).unwrap_or("")).is_some()
+                || matches!(word(t, j + 1 + n), Some("of"))
+            {
+                j += 1 + n;
+            }
+        }
+    }
     while let Some(w) = word(t, j) {
         if ALL.iter().any(|l| l.of.contains(&w)) {
             j += 1;
@@ -456,9 +484,9 @@ fn month_period(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
 
 /// Fixed phrases of the tables: "tomorrow", "end of the month", "EOM", "nächste Woche".
 fn anchor(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
-    let (len, anchor) = ALL
+    let (len, anchor) = index()
+        .anchors_for(word(t, i)?)
         .iter()
-        .flat_map(|l| l.anchors.iter())
         .filter_map(|(words, a)| phrase(t, i, words).map(|n| (n, *a)))
         .max_by_key(|(n, _)| *n)?;
     let date = match anchor {
@@ -576,6 +604,26 @@ fn weekday(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
             }
         }
     }
+    // "Friday the 27th": the day of the month that falls on that weekday.
+    if shift.is_none() && !next_week {
+        let k = if word(t, after) == Some("the") {
+            after + 1
+        } else {
+            after
+        };
+        if let Some((dom, n)) = day_at(t, k).filter(|_| {
+            t.get(k)
+                .is_some_and(|x| x.kind == Kind::Ordinal || word(t, after) == Some("the"))
+        }) {
+            let date = (0..15).find_map(|m| {
+                let d = cal::start_of_month(today, m)?.with_day(dom)?;
+                (d > today && d.weekday() == day).then_some(d)
+            });
+            if date.is_some() {
+                return Hit::new(date, k + n - i);
+            }
+        }
+    }
     if !next_week && shift != Some(WeekdayShift::Last) {
         let trailing = ALL
             .iter()
@@ -659,6 +707,18 @@ fn duration(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
     }
     if matches!(word(t, j), Some("ago")) {
         return Hit::new(cal::sub_duration(today, count, unit), j + 1 - i).map(Hit::past);
+    }
+    // "2 days after tomorrow", "a week before yesterday".
+    if let Some(dir @ ("before" | "after")) = word(t, j) {
+        if let Some(base) = self::anchor(t, j + 1, today).filter(|h| h.date.is_some()) {
+            let from = base.date?;
+            let len = j + 1 + base.len - i;
+            return if dir == "after" {
+                Hit::new(cal::add_duration(from, count, unit), len)
+            } else {
+                Hit::new(cal::sub_duration(from, count, unit), len).map(Hit::past)
+            };
+        }
     }
     let from_now = ALL
         .iter()

@@ -178,6 +178,16 @@ pub const DE: Lang = Lang {
         &["handelsregister"],
         &["amtsgericht"],
     ],
+    corrections: &[
+        "korrigierte",
+        "korrigierten",
+        "berichtigte",
+        "berichtigten",
+        "neue",
+        "neuen",
+        "geänderte",
+        "geänderten",
+    ],
     spellings: &[],
     cues: CUES,
     pay_words: &[
@@ -207,6 +217,11 @@ pub const DE: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &["wir|ich", "zahlen|überweisen|bezahlen|begleichen"],
+        Intent::PromiseToPay,
+        0.45,
+    ),
     cue(
         &["in", "~", "raten|teilbeträgen|teilen"],
         Intent::PaymentPlanRequest,

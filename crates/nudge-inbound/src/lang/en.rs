@@ -252,7 +252,7 @@ pub const EN: Lang = Lang {
         "not", "never", "no", "unable", "neither", "nor", "without", "refuse", "decline",
     ],
     conditions: &[
-        "until", "unless", "once", "if", "till", "provided", "pending", "soon",
+        "until", "unless", "once", "if", "till", "provided", "pending", "soon", "upon", "receipt",
     ],
     future_markers: &[
         "will", "shall", "going", "would", "plan", "planning", "intend", "be",
@@ -282,6 +282,22 @@ pub const EN: Lang = Lang {
         &["sent", "from", "my"],
         &["virus*"],
         &["think", "before", "printing"],
+        &["received", "~", "in", "error"],
+        &["notify", "the", "sender"],
+        &["delete", "~", "message|email|e-mail|mail"],
+    ],
+    corrections: &[
+        "corrected",
+        "revised",
+        "amended",
+        "updated",
+        "adjusted",
+        "reissued",
+        "correct",
+        "new",
+        "credit",
+        "proper",
+        "accurate",
     ],
     spellings: &[
         ("wil", "will"),
@@ -352,6 +368,15 @@ pub const EN: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(&["did|have|has", "you", "~", "received|receive|get|got|see|seen", "~", "payment|wire|transfer|check|cheque|remittance|funds|money|ach"], Intent::AlreadyPaid, 0.6),
+    cue(&["take", "care", "of", "it|this|that|the|them|these"], Intent::PromiseToPay, 0.45),
+    dispute(&["payment|invoice|invoices|it", "~", "on", "hold"], DisputeCategory::Other, 0.55),
+    cue(&["paying|settling|transferring|remitting|wiring"], Intent::PromiseToPay, 0.45),
+    cue(&["have|has|had", "been", "released|initiated|executed|submitted|actioned|authori*ed"], Intent::AlreadyPaid, 0.65),
+    cue(&["payment|transfer|funds", "~", "released|initiated|executed|actioned"], Intent::AlreadyPaid, 0.5),
+    dispute(&["not", "owe"], DisputeCategory::Other, 0.7),
+    dispute(&["nothing", "~", "owe|owed|outstanding|due"], DisputeCategory::Other, 0.6),
+    dispute(&["contract|agreement|subscription|service", "~", "terminated|cancelled|canceled|ended"], DisputeCategory::Other, 0.5),
     cue(&["went", "out|through"], Intent::AlreadyPaid, 0.5),
     cue(&["confirmed", "the", "transfer|payment|remittance"], Intent::AlreadyPaid, 0.5),
     cue(&["send|forward|direct|address", "~", "to", "~", "instead"], Intent::ContactChange, 0.6),
@@ -500,9 +525,9 @@ const CUES: &[Cue] = &[
     dispute(&["reference", "~", "our", "po|purchase"], MissingPo, 0.5),
     // Invoice copy.
     cue(&["copy", "~", "invoice*|bill"], InvoiceCopyRequest, 0.75),
-    cue(&["send|resend|forward|email|share|provide", "~", "invoice*|bill"], InvoiceCopyRequest, 0.6),
-    cue(&["re", "send"], InvoiceCopyRequest, 0.55),
-    cue(&["resend"], InvoiceCopyRequest, 0.55),
+    cue(&["send|resend|forward|email|share|provide", "~", "invoice*|bill|statement|statements"], InvoiceCopyRequest, 0.6),
+    cue(&["re", "send"], InvoiceCopyRequest, 0.65),
+    cue(&["resend"], InvoiceCopyRequest, 0.65),
     cue(&["invoice", "~", "pdf|attachment|attached|copy"], InvoiceCopyRequest, 0.4),
     cue(&["pdf"], InvoiceCopyRequest, 0.3),
     cue(&["can|could", "not", "find|locate|open", "~", "invoice*|bill|it|attachment"], InvoiceCopyRequest, 0.7),

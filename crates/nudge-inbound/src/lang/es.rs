@@ -103,6 +103,7 @@ pub const ES: Lang = Lang {
         "ayer",
     ],
     boilerplate: &[&["confidencial"], &["destinatario"]],
+    corrections: &["rectificativa", "corregida", "nueva"],
     spellings: &[],
     cues: CUES,
     pay_words: &[
@@ -130,6 +131,24 @@ pub const ES: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &[
+            "pago|transferencia",
+            "se",
+            "realizará|hará|efectuará|enviará",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
+        &[
+            "realizaremos|haremos|efectuaremos",
+            "~",
+            "pago|transferencia",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
     cue(
         &[
             "reenviar|reenvíen|reenvíe|reenviarnos|reenviarme",

@@ -93,6 +93,7 @@ pub const FR: Lang = Lang {
         "payé", "payée", "réglé", "réglée", "viré", "était", "avons", "hier",
     ],
     boilerplate: &[&["confidentiel*"], &["destinataire*"]],
+    corrections: &["rectificative", "corrigée", "nouvelle"],
     spellings: &[],
     cues: CUES,
     pay_words: &[
@@ -114,6 +115,21 @@ pub const FR: Lang = Lang {
 };
 
 const CUES: &[Cue] = &[
+    cue(
+        &[
+            "paiement|virement|règlement",
+            "sera|va",
+            "~",
+            "effectué|fait|envoyé|émis|réalisé",
+        ],
+        Intent::PromiseToPay,
+        0.6,
+    ),
+    cue(
+        &["effectuerons|ferons", "~", "paiement|virement|règlement"],
+        Intent::PromiseToPay,
+        0.6,
+    ),
     cue(
         &["en", "~", "plusieurs", "fois|versements|mensualités"],
         Intent::PaymentPlanRequest,

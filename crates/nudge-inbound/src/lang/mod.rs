@@ -19,6 +19,7 @@ mod de;
 mod en;
 mod es;
 mod fr;
+pub mod index;
 mod nl;
 mod sv;
 
@@ -157,6 +158,9 @@ pub struct Lang {
     /// Words that mark a sentence as mail boilerplate (legal disclaimers, "sent from my
     /// phone"): such sentences are not read for intents.
     pub boilerplate: &'static [&'static [&'static str]],
+    /// Words that make "send the invoice" a request for a *changed* invoice ("send a corrected
+    /// invoice"), which is not a copy request.
+    pub corrections: &'static [&'static str],
     /// Common misspellings and chat shorthand, mapped to the word the cues are written in.
     pub spellings: &'static [(&'static str, &'static str)],
     /// Intent cues.

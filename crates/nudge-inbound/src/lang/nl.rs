@@ -55,6 +55,7 @@ pub const NL: Lang = Lang {
     future_markers: &["zullen", "zal"],
     past_markers: &["betaald", "overgemaakt", "was", "hebben", "gisteren"],
     boilerplate: &[&["vertrouwelijk"]],
+    corrections: &["gecorrigeerde", "nieuwe"],
     spellings: &[],
     cues: CUES,
     pay_words: &["betalen", "betaling", "overmaken", "betaald", "overgemaakt"],

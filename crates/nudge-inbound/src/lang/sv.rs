@@ -72,10 +72,11 @@ pub const SV: Lang = Lang {
     mid: &[&["mitten", "av"]],
     start_of: &[&["början", "av"]],
     negations: &["inte", "ej", "aldrig", "ingen", "inga"],
-    conditions: &["förrän", "om", "när", "tills"],
+    conditions: &["förrän", "när", "tills"],
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
     boilerplate: &[&["konfidentiell*"]],
+    corrections: &["korrigerad", "ny", "nya"],
     spellings: &[],
     cues: CUES,
     pay_words: &[

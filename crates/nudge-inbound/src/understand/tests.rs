@@ -46,3 +46,102 @@ fn nothing_recognised_is_other() {
     let r = u("Thanks.");
     assert_eq!(r.primary_intent, Intent::Other);
 }
+
+fn de(text: &str) -> Understanding {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    understand_text(text, None, today, "de-DE", Hints::default())
+}
+
+#[test]
+fn german_promise_and_refusal() {
+    let r = de("Die Rechnung RE-2026-1203 über 1.250,00 EUR wird bis zum 4.12. überwiesen.");
+    assert_eq!(r.primary_intent, Intent::PromiseToPay);
+    let p = r.promise.unwrap();
+    assert_eq!(p.date, NaiveDate::from_ymd_opt(2026, 12, 4));
+    assert_eq!(p.amount.map(|a| a.to_string()).as_deref(), Some("1250.00"));
+    let r = de("Wir werden die Rechnung erst bezahlen, wenn die Gutschrift da ist.");
+    assert_eq!(r.primary_intent, Intent::Dispute);
+    assert!(r.promise.is_none() || r.promise.unwrap().date.is_none());
+}
+
+#[test]
+fn questions_about_paying_are_not_promises() {
+    let r = u("Can we pay by credit card? Is there a surcharge?");
+    assert_ne!(r.primary_intent, Intent::PromiseToPay);
+}
+
+#[test]
+fn past_payment_runs_are_payments_made() {
+    let r = u("INV-2026-0460 went out in our payment run yesterday.");
+    assert_eq!(r.primary_intent, Intent::AlreadyPaid);
+    assert!(r.promise.is_none());
+}
+
+#[test]
+fn lead_point_wins_between_strong_intents() {
+    let r = u("INV-2026-0420 will be paid tomorrow. However INV-2026-0433 is wrong: we were charged for 40 boxes and only received 25.");
+    assert_eq!(r.primary_intent, Intent::PromiseToPay);
+    assert!(r.intents.iter().any(|s| s.intent == Intent::Dispute));
+    assert_eq!(r.dispute, Some(DisputeCategory::Quantity));
+}
+
+#[test]
+fn legal_threats_and_opt_outs_reach_a_person() {
+    assert_eq!(
+        u("Our lawyer will contact you. Any further emails will be treated as harassment.")
+            .primary_intent,
+        Intent::LegalThreat
+    );
+    assert_eq!(
+        u("Please unsubscribe me, I'm in sales.").primary_intent,
+        Intent::Unsubscribe
+    );
+}
+
+#[test]
+fn payment_plans() {
+    assert_eq!(
+        u("Could we spread the balance over three monthly instalments?").primary_intent,
+        Intent::PaymentPlanRequest
+    );
+    assert_eq!(
+        de("Wäre eine Ratenzahlung möglich?").primary_intent,
+        Intent::PaymentPlanRequest
+    );
+}
+
+#[test]
+fn disclaimers_are_not_read() {
+    let r = u("We will pay on Friday.\n\nThis e-mail is confidential. If you received it in error please notify the sender.");
+    assert!(
+        !r.intents.iter().any(|s| s.intent == Intent::Dispute),
+        "{:?}",
+        r.intents
+    );
+}
+
+#[test]
+fn negation_reaches_across_the_clause_but_not_past_but() {
+    let r = u("I don't think we will be able to pay before the 20th.");
+    assert!(r.promise.is_none(), "{:?}", r.intents);
+    let r = u("We won't pay INV-2026-0001 until it is corrected, but we will pay INV-2026-0002 on Friday.");
+    assert_eq!(r.primary_intent, Intent::Dispute);
+    assert_eq!(
+        r.promise.and_then(|p| p.date),
+        NaiveDate::from_ymd_opt(2026, 12, 4)
+    );
+    let r = u("No problem, we will pay on Friday.");
+    assert_eq!(r.primary_intent, Intent::PromiseToPay);
+}
+
+#[test]
+fn held_payments_and_wire_checks() {
+    assert_eq!(
+        u("Payment is on hold pending the signed timesheets.").primary_intent,
+        Intent::Dispute
+    );
+    assert_eq!(
+        u("Did you receive our wire last Tuesday?").primary_intent,
+        Intent::AlreadyPaid
+    );
+}

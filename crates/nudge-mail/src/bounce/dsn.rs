@@ -57,6 +57,11 @@ pub(crate) fn parse(body: &str) -> Vec<RecipientStatus> {
 /// `Original-Recipient:` line up to the next MIME boundary or `Content-Type:` line. Only blocks
 /// that name a recipient count, so prose mentioning a "Status:" is not taken for a report.
 pub(crate) fn embedded(text: &str) -> Vec<RecipientStatus> {
+    // Cheap pre-check before walking lines: both field names end in "Recipient:".
+    let lower_hit = text.contains("ecipient:") || text.contains("ECIPIENT:");
+    if !lower_hit {
+        return Vec::new();
+    }
     let mut offset = 0usize;
     let mut start = None;
     for line in text.split_inclusive('\n') {

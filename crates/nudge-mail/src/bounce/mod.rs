@@ -62,8 +62,13 @@ pub(crate) fn detect(ev: &Evidence<'_>) -> Option<Bounce> {
         blocks = dsn::embedded(ev.text);
     }
     let failed_header = headers::text(ev.headers, "x-failed-recipients");
+    let no_report = blocks.is_empty() && failed_header.is_none();
+    // Wording alone never makes a bounce, so most human mail stops here without a text scan.
+    if no_report && !(ev.is_report || ev.daemon_sender || ev.null_return_path || subject_says(ev)) {
+        return None;
+    }
     let readable = readable_part(ev.text);
-    if blocks.is_empty() && failed_header.is_none() && !looks_like_bounce(ev, readable) {
+    if no_report && !looks_like_bounce(ev, readable) {
         return None;
     }
     Some(build(ev, &blocks, failed_header.as_deref(), readable))
@@ -71,14 +76,19 @@ pub(crate) fn detect(ev: &Evidence<'_>) -> Option<Bounce> {
 
 /// Whether a message without a machine-readable report still reads like a bounce.
 fn looks_like_bounce(ev: &Evidence<'_>, readable: &str) -> bool {
-    let subject = ev.subject.to_lowercase();
-    let subject_says = SUBJECTS.iter().any(|s| subject.contains(s));
+    let subject_says = subject_says(ev);
     let lower = readable.to_lowercase();
     let body_says = BODY_PHRASES.iter().any(|p| lower.contains(p));
     let says = usize::from(subject_says) + usize::from(body_says);
     let system = usize::from(ev.daemon_sender) + usize::from(ev.null_return_path);
     // A person could write any one of these; two together (one of them wording) are a machine.
-    (ev.is_report && (says > 0 || system > 0)) || (says > 0 && says + system >= 2)
+    (ev.is_report && (says > 0 || system > 0)) || (says > 0 && system > 0)
+}
+
+/// Whether the subject is one of a delivery notice's.
+fn subject_says(ev: &Evidence<'_>) -> bool {
+    let subject = ev.subject.to_lowercase();
+    SUBJECTS.iter().any(|s| subject.contains(s))
 }
 
 /// Whether a `From` (display name and raw address, either possibly missing or without `@`)

@@ -77,9 +77,8 @@ pub(crate) fn from_status(status: &str) -> Option<BounceReason> {
         ("2", "3") | ("3", "4") => BounceReason::MessageTooBig,
         ("4", "7") => BounceReason::Expired,
         ("6", _) => BounceReason::Filtered,
-        ("7", "1") | ("7", "25") | ("7", "26") | ("7", "27") | ("7", "23") | ("7", "24") => {
-            BounceReason::Blocked
-        }
+        // X.7.XXX: security or policy status (RFC 3463 §3.8), never about the address itself.
+        ("7", _) => BounceReason::Blocked,
         _ => return None,
     })
 }

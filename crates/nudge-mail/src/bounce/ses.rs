@@ -7,23 +7,23 @@ use super::dsn::RecipientStatus;
 
 /// The recipient blocks of an SES notification found in `text`, or empty when there is none.
 pub(crate) fn parse(text: &str) -> Vec<RecipientStatus> {
-    let Some(start) = text
+    let value = if let Some(start) = text
         .find("{\"notificationType\"")
         .or_else(|| text.find("{\"eventType\""))
-    else {
-        return Vec::new();
+    {
+        first_json(text.get(start..).unwrap_or(""))
+    } else if text.contains("\"TopicArn\"") {
+        // The SNS envelope (raw delivery off): the notice is a JSON string in its "Message".
+        text.find('{')
+            .and_then(|start| first_json(text.get(start..).unwrap_or("")))
+            .and_then(|envelope| {
+                let inner = envelope.get("Message")?.as_str()?.to_string();
+                first_json(&inner)
+            })
+    } else {
+        None
     };
-    // Mail transport wraps the one-line JSON; line breaks are never meaningful inside it.
-    let joined: String = text
-        .get(start..)
-        .unwrap_or("")
-        .chars()
-        .filter(|c| *c != '\n' && *c != '\r')
-        .collect();
-    let Some(Ok(value)) = serde_json::Deserializer::from_str(&joined)
-        .into_iter::<Value>()
-        .next()
-    else {
+    let Some(value) = value else {
         return Vec::new();
     };
     let kind = value
@@ -36,6 +36,16 @@ pub(crate) fn parse(text: &str) -> Vec<RecipientStatus> {
         "Delivery" => delivered(&value),
         _ => Vec::new(),
     }
+}
+
+/// The first JSON value at the start of `text`. Mail transport wraps long lines; line breaks
+/// are never meaningful inside the JSON, so they are dropped before parsing.
+fn first_json(text: &str) -> Option<Value> {
+    let joined: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
+    serde_json::Deserializer::from_str(&joined)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
 }
 
 fn bounced(value: &Value) -> Vec<RecipientStatus> {
@@ -111,6 +121,15 @@ mod tests {
             blocks[0].diagnostic.as_deref(),
             Some("550 5.1.1 user unknown")
         );
+    }
+
+    #[test]
+    fn reads_the_sns_envelope() {
+        let text = "{\n  \"Type\" : \"Notification\",\n  \"TopicArn\" : \"arn:aws:sns:x\",\n  \"Message\" : \"{\\\"notificationType\\\":\\\"Bounce\\\",\\\"bounce\\\":{\\\"bounceType\\\":\\\"Transient\\\",\\\"bouncedRecipients\\\":[{\\\"emailAddress\\\":\\\"full@x.example\\\"}]}}\"\n}";
+        let blocks = parse(text);
+        assert_eq!(blocks.len(), 1, "{text}");
+        assert_eq!(blocks[0].recipient.as_deref(), Some("full@x.example"));
+        assert_eq!(blocks[0].action.as_deref(), Some("delayed"));
     }
 
     #[test]

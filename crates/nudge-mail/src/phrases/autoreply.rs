@@ -29,56 +29,74 @@ pub const OOO_SUBJECT_ANYWHERE: &[&str] = &[
     "auto response",
     "auto-response",
     "autoresponse",
-    "away from the office",
-    "away from my desk",
-    "on vacation",
-    "on holiday",
-    "on leave",
     "abwesenheitsnotiz",
     "abwesenheitsmeldung",
     "automatische antwort",
     "nicht im büro",
-    "außer haus",
-    "ausser haus",
     "réponse automatique",
     "reponse automatique",
     "absent du bureau",
     "absente du bureau",
     "message d'absence",
-    "en congés",
-    "en congé",
     "fuera de la oficina",
     "fuera de oficina",
     "respuesta automática",
     "respuesta automatica",
-    "ausente",
-    "de vacaciones",
     "frånvaromeddelande",
     "automatiskt svar",
     "autosvar",
-    "är ledig",
-    "på semester",
     "automatisch antwoord",
     "afwezigheidsbericht",
     "niet op kantoor",
-    "afwezig",
 ];
 
 /// Subject words that mark an out-of-office reply only when the subject starts with them
-/// (so "Absence of PO number" from a person is not caught).
+/// (so "Absence of PO number" or "Payment late, accountant on leave" from a person is not caught).
 pub const OOO_SUBJECT_START: &[&str] = &[
     "absence",
     "absent",
     "abwesend",
     "away",
+    "on vacation",
+    "on holiday",
+    "on leave",
     "vacation",
     "holiday",
     "urlaub",
+    "außer haus",
+    "ausser haus",
+    "en congé",
+    "congés",
+    "ausente",
+    "de vacaciones",
+    "vacaciones",
     "frånvaro",
     "ledig",
-    "vacaciones",
-    "congés",
+    "på semester",
+    "afwezig",
     "vakantie",
+];
+
+/// Words that may follow a start-only subject word ("Away until 5 May", "Urlaub bis 12.12.").
+pub const OOO_SUBJECT_CONTINUATIONS: &[&str] = &[
+    "until",
+    "till",
+    "from",
+    "bis",
+    "ab ",
+    "vom",
+    "jusqu",
+    "du ",
+    "hasta",
+    "desde",
+    "tot",
+    "t/m",
+    "tom",
+    "fram till",
+    "notice",
+    "message",
+    "reply",
+    "notification",
 ];
 
 /// Body phrases by which an automatic reply describes itself.
@@ -140,7 +158,60 @@ pub const OOO_BODY: &[&str] = &[
     "ben weer terug",
 ];
 
-/// Subject phrases of helpdesk acknowledgements.
+/// Subject markers that name a helpdesk ticket outright; an acknowledgement that no header flags
+/// must carry one.
+pub const TICKET_SUBJECT_MARKERS: &[&str] = &[
+    "ticket",
+    "[#",
+    "(#",
+    "case #",
+    "case number",
+    "case id",
+    "request #",
+    "request id",
+    "request received",
+    "support request",
+    "incident #",
+    "ticketnummer",
+    "vorgangsnummer",
+    "numéro de ticket",
+    "número de caso",
+    "número de ticket",
+    "ärendenummer",
+    "ärende #",
+    "meldingsnummer",
+];
+
+/// Acknowledgement wording plain enough to mark an unflagged helpdesk reply.
+pub const TICKET_ACK_STRONG: &[&str] = &[
+    "we have received your request",
+    "we've received your request",
+    "we have received your message",
+    "we have received your email",
+    "we've received your email",
+    "has been received and",
+    "has been created",
+    "has been opened",
+    "has been logged",
+    "your ticket number",
+    "your case number",
+    "your request number",
+    "ticket number is",
+    "] received",
+    "request received",
+    "a member of our team will",
+    "one of our agents will",
+    "ihre anfrage ist bei uns eingegangen",
+    "wir haben ihre anfrage erhalten",
+    "nous avons bien reçu votre demande",
+    "hemos recibido su solicitud",
+    "vi har tagit emot ditt ärende",
+    "vi har mottagit ditt ärende",
+    "wij hebben uw verzoek ontvangen",
+];
+
+/// Subject phrases of helpdesk acknowledgements (used to name the kind of a message that a
+/// header already flags as automatic).
 pub const TICKET_SUBJECT: &[&str] = &[
     "ticket",
     "case #",

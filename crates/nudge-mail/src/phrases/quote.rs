@@ -50,6 +50,14 @@ pub const SEPARATORS: &[&str] = &[
     "doorgestuurd bericht",
     "messaggio originale",
     "mensagem original",
+    // Helpdesk and mailing tools that mark where the quoted conversation starts.
+    "please reply above this line",
+    "reply above this line",
+    "please do not write below this line",
+    "do not write below this line",
+    "bitte oberhalb dieser zeile antworten",
+    "veuillez répondre au-dessus de cette ligne",
+    "responda por encima de esta línea",
 ];
 
 /// Header names that open an Outlook-style quoted header block ("From: … Sent: … To: …").

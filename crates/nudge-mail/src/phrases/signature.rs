@@ -122,4 +122,12 @@ pub const CLIENT_SIGNATURES: &[&str] = &[
     "verzonden met ",
     "verstuurd vanaf mijn ",
     "inviato da ",
+    "sent with ",
+    "diese nachricht wurde von meinem",
+    "holen sie sich outlook für",
+    "envoyé à partir de",
+    "envoye a partir de",
+    "obtener outlook para",
+    "hämta outlook för",
+    "haal outlook voor",
 ];

@@ -92,6 +92,7 @@ pub fn snapshot(invoices: Vec<Invoice>) -> AccountSnapshot {
         payments: vec![],
         promises: vec![],
         disputes: vec![],
+        approvals: vec![],
         state: EscalationState::default(),
         overrides: None,
     }

@@ -228,6 +228,9 @@ fn a_ladder_over_seventy_days_on_a_small_book() {
     .iter()
     .map(|id| outbound(&app, id).len())
     .sum();
+    app.eventually("every .eml", || {
+        (app.sent_emails().len() >= sent_rows).then_some(())
+    });
     let emails = app.sent_emails();
     assert_eq!(emails.len(), sent_rows);
     let ids: HashSet<String> = emails

@@ -75,6 +75,10 @@ fn shadow_mode_drafts_and_an_approval_sends_exactly_once() {
     let mut statuses = [a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    // wrangler logs the .eml path just after the send returns.
+    app.eventually("the approved draft's .eml", || {
+        (!app.sent_emails().is_empty()).then_some(())
+    });
     assert_eq!(app.sent_emails().len(), 1);
     assert_eq!(
         app.api_post(&format!("/api/approvals/{id}/approve"), &json!({}))

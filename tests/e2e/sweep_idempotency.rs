@@ -39,6 +39,10 @@ fn racing_and_repeated_sweeps_send_each_step_once() {
     );
     assert_eq!(r.status, 200, "{}", r.text);
 
+    app.eventually("eight .eml files", || {
+        (app.sent_emails().len() >= 8).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let emails = app.sent_emails();
     assert_eq!(emails.len(), 8, "one reminder per account");
     for i in 0..8 {

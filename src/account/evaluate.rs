@@ -44,6 +44,8 @@ pub const SHADOW_KEY: &str = "shadow_mode";
 /// and the operator's settings.
 struct Meta {
     reply_token: String,
+    /// From an auto-reply, written by the inbound handler (`accounts.out_of_office_until`).
+    out_of_office_until: Option<chrono::NaiveDate>,
     approvals: Vec<Approval>,
     overrides: Option<PolicyOverrides>,
     shadow: bool,
@@ -57,6 +59,7 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
         reply_token: String,
         overrides: Option<String>,
         shadow_mode: Option<i64>,
+        out_of_office_until: Option<String>,
     }
     #[derive(serde::Deserialize)]
     struct IdRow {
@@ -73,7 +76,8 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
         .batch(vec![
             stmt(
                 db,
-                "SELECT reply_token, overrides, shadow_mode FROM accounts WHERE id = ?1",
+                "SELECT reply_token, overrides, shadow_mode, out_of_office_until FROM accounts
+                 WHERE id = ?1",
                 &[id()],
             )?,
             stmt(
@@ -119,6 +123,11 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
     };
     let global_shadow = ctx.config.shadow_mode
         || setting(SHADOW_KEY).is_some_and(|v| v.trim_matches('"').eq_ignore_ascii_case("true"));
+    let out_of_office_until = account
+        .as_ref()
+        .and_then(|a| a.out_of_office_until.as_deref())
+        .and_then(|d| d.get(..10))
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok());
     let (reply_token, overrides, shadow) = match account {
         Some(a) => {
             let overrides = a
@@ -142,6 +151,7 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
     };
     Ok(Meta {
         reply_token,
+        out_of_office_until,
         approvals,
         overrides,
         shadow,
@@ -150,7 +160,8 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
     })
 }
 
-/// The account's final-escalation approvals (not shadow drafts), oldest first.
+/// The account's final-escalation approvals proposed by the policy (step keys `review:…`; not
+/// shadow drafts nor a customer's requests), oldest first.
 fn approvals_query(
     db: &worker::D1Database,
     account_id: &str,
@@ -159,7 +170,8 @@ fn approvals_query(
         db,
         "SELECT id, account_id, kind, step_key, payload, status, created_at, decided_at,
                 decided_by, note
-         FROM approvals WHERE account_id = ?1 AND kind != 'draft_email' ORDER BY created_at, id",
+         FROM approvals WHERE account_id = ?1 AND kind != 'draft_email' AND step_key LIKE 'review:%'
+         ORDER BY created_at, id",
         &[account_id.into()],
     )
 }
@@ -264,12 +276,10 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: EvaluateCommand) -> Result<Value,
     let mut deliveries = flush_outbox(ctx, now).await?;
 
     let memory = escalation::load(&storage).await?;
-    let snap = snapshot(
-        &book,
-        meta.approvals.clone(),
-        memory.state.clone(),
-        meta.overrides.clone(),
-    );
+    let mut state = memory.state.clone();
+    // The later of what the object knows and what the inbound handler stored.
+    state.out_of_office_until = state.out_of_office_until.max(meta.out_of_office_until);
+    let snap = snapshot(&book, meta.approvals.clone(), state, meta.overrides.clone());
     let decision = nudge_policy::evaluate(&snap, &meta.policy, now);
 
     // Promise statuses the evaluation settled are written back to the ledger.

@@ -18,6 +18,7 @@ mod inbound_requests;
 mod inbound_support;
 mod ledger_api;
 mod scenario_erp;
+mod scenario_inbound;
 mod scenario_ladder;
 mod sweep_approvals;
 mod sweep_bench;

@@ -1,0 +1,81 @@
+//! Replies steer the sweeps: a permanent bounce switches the reminder to the next contact, an
+//! out-of-office auto-reply defers dunning until the contact is back.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+use crate::inbound_support::{deliver, INBOUND};
+use crate::sweep_fixtures::*;
+
+#[test]
+fn a_bounce_switches_contact_and_an_out_of_office_defers() {
+    let app = spawn_app();
+    let mut second = contact("ap@vandelay.example", "AP Team");
+    second["preferred"] = json!(false);
+    seed(
+        &app,
+        vec![json!({"book": book(
+            account("erp:C-VAN", "Vandelay Industries", "Europe/London"),
+            vec![contact("art@vandelay.example", "Art Vandelay"), second],
+            vec![invoice("erp:I-V1", "INV-V1", "2026-02-02", "420.00")],
+        )})],
+    );
+    sweep(&app, "2026-02-05T10:00:00Z");
+    let rows = outbound(&app, "erp:C-VAN");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["to_addr"], "art@vandelay.example");
+    let first = app.eventually("the first reminder", || {
+        emails_to(&app, "art@vandelay.example").into_iter().next()
+    });
+    let reply_to = header(&first, "Reply-To").unwrap();
+    let reply_to = reply_to.trim_matches(|c| c == '<' || c == '>');
+
+    // Art's mailbox is gone: a permanent bounce to the reply-to address.
+    let dsn = format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.vandelay.example>\r\n\
+         To: {reply_to}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <bounce-9@mx.vandelay.example>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered to art@vandelay.example: user unknown.\r\n\
+         --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vandelay.example\r\n\r\n\
+         Final-Recipient: rfc822; art@vandelay.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <art@vandelay.example>: User unknown\r\n--b1--\r\n"
+    );
+    let m = deliver(
+        &app,
+        "mailer-daemon@mx.vandelay.example",
+        reply_to,
+        &dsn,
+        "bounce-9@mx.vandelay.example",
+    );
+    assert_eq!(m["action"], "contact_bounced", "{m}");
+
+    // The AP team is away until Friday 20 February.
+    let ooo = "From: AP Team <ap@vandelay.example>\r\nTo: ar@nudge.example.com\r\n\
+               Subject: Automatic reply: Your account\r\n\
+               Message-ID: <ooo-9@vandelay.example>\r\nAuto-Submitted: auto-replied\r\n\r\n\
+               Thank you for your email. I am out of the office until 20 February 2026 with no access to email.\r\n";
+    let m = deliver(
+        &app,
+        "ap@vandelay.example",
+        INBOUND,
+        ooo,
+        "ooo-9@vandelay.example",
+    );
+    assert_eq!(m["action"], "out_of_office_recorded", "{m}");
+
+    for day in 6..=20 {
+        sweep(&app, &format!("2026-02-{day:02}T10:00:00Z"));
+    }
+    assert_eq!(outbound(&app, "erp:C-VAN").len(), 1, "deferred while away");
+    sweep(&app, "2026-02-23T10:00:00Z");
+    sweep(&app, "2026-02-24T10:00:00Z");
+    let rows = outbound(&app, "erp:C-VAN");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1]["to_addr"], "ap@vandelay.example", "{rows:?}");
+    assert!(
+        rows[1]["sent_at"].as_str().unwrap() >= "2026-02-21",
+        "{rows:?}"
+    );
+    assert_eq!(emails_to(&app, "art@vandelay.example").len(), 1);
+}

@@ -79,3 +79,95 @@ fn a_bounce_switches_contact_and_an_out_of_office_defers() {
     );
     assert_eq!(emails_to(&app, "art@vandelay.example").len(), 1);
 }
+
+fn reminders(app: &crate::helpers::TestApp, id: &str) -> Vec<serde_json::Value> {
+    outbound(app, id)
+        .into_iter()
+        .filter(|r| {
+            ["courtesy", "reminder", "firm_reminder", "final_notice"]
+                .contains(&r["kind"].as_str().unwrap_or(""))
+        })
+        .collect()
+}
+
+#[test]
+fn a_dispute_removes_only_its_invoice_and_a_broken_promise_resumes_firmer() {
+    use crate::inbound_support::reply_mail;
+    let app = spawn_app();
+    seed(
+        &app,
+        vec![json!({"book": book(
+            account("erp:C-GLX", "Globex", "Europe/London"),
+            vec![contact("jane@globex.example", "Jane Doe")],
+            vec![
+                invoice("erp:I-A", "INV-7001", "2026-02-02", "500.00"),
+                invoice("erp:I-B", "INV-7002", "2026-02-02", "300.00"),
+            ],
+        )})],
+    );
+    sweep(&app, "2026-02-05T10:00:00Z");
+    assert_eq!(reminders(&app, "erp:C-GLX").len(), 1);
+
+    // The customer disputes one invoice and promises to pay the other on Monday 16 February.
+    let raw = reply_mail(
+        "jane@globex.example",
+        "Jane Doe",
+        "dispute-7@globex.example",
+        "Re: Your account with Example Supplies Ltd",
+        "Invoice INV-7002 is wrong: the unit price is higher than in your quote. We will not pay it until the price is corrected.",
+    );
+    let m = deliver(
+        &app,
+        "jane@globex.example",
+        INBOUND,
+        &raw,
+        "dispute-7@globex.example",
+    );
+    assert_eq!(m["action"], "dispute_opened", "{m}");
+    let raw = reply_mail(
+        "jane@globex.example",
+        "Jane Doe",
+        "promise-7@globex.example",
+        "Re: Your account with Example Supplies Ltd",
+        "Hello, we will pay invoice INV-7001 on 16 February 2026.\r\n\r\nRegards, Jane",
+    );
+    let m = deliver(
+        &app,
+        "jane@globex.example",
+        INBOUND,
+        &raw,
+        "promise-7@globex.example",
+    );
+    assert_eq!(m["action"], "promise_recorded", "{m}");
+
+    // Paused while the promise stands (16 February + 2 business days of grace).
+    for day in 6..=18 {
+        sweep(&app, &format!("2026-02-{day:02}T10:00:00Z"));
+    }
+    assert_eq!(
+        reminders(&app, "erp:C-GLX").len(),
+        1,
+        "paused by the promise"
+    );
+
+    // Broken: dunning resumes, firmer, about the undisputed invoice only.
+    for day in 19..=20 {
+        sweep(&app, &format!("2026-02-{day:02}T10:00:00Z"));
+    }
+    let rows = reminders(&app, "erp:C-GLX");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1]["kind"], "firm_reminder", "{rows:?}");
+    let st = app.api_get("/api/sweeps/accounts/erp%3AC-GLX").json;
+    let decision = &st["last_decision"];
+    assert!(
+        decision["reasons"].to_string().contains("promise_broken"),
+        "{decision}"
+    );
+    let last = app.eventually("the firm reminder", || {
+        app.sent_emails()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains("INV-7001") && m.contains("jane@globex.example"))
+    });
+    assert!(last.contains("INV-7001"));
+}

@@ -140,8 +140,9 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
     ])
     .args([
         "--show-interactive-dev-session=false",
+        // `log`, not `info`: the worker's own console.log lines (its JSON events) are needed.
         "--log-level",
-        "info",
+        "log",
     ])
     .arg("--port")
     .arg(port.to_string())
@@ -239,8 +240,11 @@ impl TestApp {
     fn wait_healthy(&self) {
         let deadline = Instant::now() + Duration::from_secs(90);
         while Instant::now() < deadline {
+            // wrangler restarts its build once at start-up; "Ready on" is printed after that,
+            // so waiting for both keeps the first request of a test off a reloading worker.
+            let ready = self.logs().iter().any(|l| l.contains("Ready on"));
             if let Ok(resp) = self.agent.get(format!("{}/healthz", self.base)).call() {
-                if resp.status().as_u16() == 200 {
+                if ready && resp.status().as_u16() == 200 {
                     return;
                 }
             }

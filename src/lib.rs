@@ -5,7 +5,6 @@
 //! which serialises everything that happens to one customer account. Each module here translates
 //! between Cloudflare's runtime and the domain; decisions are made in the `nudge-*` crates.
 
-#[allow(dead_code)]
 mod account;
 mod clock;
 mod config;
@@ -15,9 +14,6 @@ mod inbound;
 mod inbound_email;
 mod logging;
 mod outbound;
-// TODO(integration): the store and account client are wired by the webhook, inbound and sweep
-// handlers landing next; drop this allow once they are.
-#[allow(dead_code)]
 mod store;
 mod sweep;
 mod webhooks;

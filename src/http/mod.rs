@@ -34,11 +34,14 @@ pub async fn handle(req: Request, env: Env) -> Response {
 async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
     let path = req.path();
     let method = req.method();
-    let segments: Vec<&str> = path
+    // Decoded once here, so every handler sees `erp:C-100` whether or not the client escaped it.
+    let decoded: Vec<String> = path
         .trim_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
+        .map(percent_decode)
         .collect();
+    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
 
     match (method.clone(), segments.as_slice()) {
         (Method::Post, ["webhooks", source]) => crate::webhooks::receive(source, req, env).await,
@@ -58,5 +61,41 @@ pub(crate) fn not_found(method: &Method, path: &str) -> ApiError {
     ApiError::NotFound {
         method: method.to_string(),
         path: path.to_string(),
+    }
+}
+
+/// A path segment with `%XX` escapes decoded (account ids such as `erp:C-1` arrive as
+/// `erp%3AC-1`). Invalid escapes are kept as they are.
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
+        match (bytes.get(i), hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
+            (Some(b'%'), Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (Some(b), _, _) => {
+                out.push(*b);
+                i += 1;
+            }
+            (None, _, _) => break,
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn path_segments_are_percent_decoded() {
+        assert_eq!(percent_decode("erp%3AC-1"), "erp:C-1");
+        assert_eq!(percent_decode("stripe%3acus_1"), "stripe:cus_1");
+        assert_eq!(percent_decode("bad%zz%4"), "bad%zz%4");
+        assert_eq!(percent_decode("plain"), "plain");
     }
 }

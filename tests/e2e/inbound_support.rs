@@ -1,10 +1,9 @@
 //! Shared set-up for the inbound-mail e2e tests: seed an account's ledger, deliver a reply, find
 //! what became of it.
 //!
-//! Seeding uses the test-only `POST /api/test/seed` (TEST_CLOCKS on; the sweeps branch has the
-//! same contract). Reading state uses `GET /api/test/book/{id}`, shaped like the ledger
-//! branch's `GET /api/accounts/{id}` (plus `out_of_office_until`), so that after the merge
-//! `account_state` can switch path.
+//! Seeding uses the test-only `POST /api/sweeps/seed` (TEST_CLOCKS on). Reading state uses the
+//! test-only `GET /api/test/book/{id}`, shaped like `GET /api/accounts/{id}` plus
+//! `out_of_office_until`.
 
 use serde_json::{json, Value};
 
@@ -68,7 +67,10 @@ pub fn seed_account_in(
         "deleted": false, "contacts": contacts, "invoices": invoices, "payments": [],
         "payment_refs": {}, "credit_notes": [], "promises": [], "disputes": [],
     });
-    let r = app.api_post("/api/test/seed", &json!({ "accounts": [{ "book": book }] }));
+    let r = app.api_post(
+        "/api/sweeps/seed",
+        &json!({ "accounts": [{ "book": book }] }),
+    );
     assert_eq!(r.status, 200, "seed {id}: {}", r.text);
     assert_eq!(r.json["account_ids"][0], id, "{}", r.text);
     let state = account_state(app, id);

@@ -26,13 +26,13 @@ fn shadow_mode_drafts_and_an_approval_sends_exactly_once() {
     );
     // Shadow for the second account too, through the operator's per-account switch.
     let r = app.api_put_json(
-        "/api/sweeps/accounts/erp%3AC-SH2/policy",
+        "/api/accounts/erp%3AC-SH2/policy",
         &json!({"shadow_mode": true, "overrides": {"min_gap_business_days": 3}}),
     );
     assert_eq!(r.status, 200, "{}", r.text);
     // Invalid overrides: 422 naming the field, nothing changed.
     let bad = app.api_put_json(
-        "/api/sweeps/accounts/erp%3AC-SH2/policy",
+        "/api/accounts/erp%3AC-SH2/policy",
         &json!({"overrides": {"min_gap_business_days": 0}}),
     );
     assert_eq!(bad.status, 422, "{}", bad.text);
@@ -40,10 +40,7 @@ fn shadow_mode_drafts_and_an_approval_sends_exactly_once() {
         bad.json["errors"][0]["field"],
         "overrides.min_gap_business_days"
     );
-    let unknown = app.api_put_json(
-        "/api/sweeps/accounts/erp%3AC-SH2/policy",
-        &json!({"overides": {}}),
-    );
+    let unknown = app.api_put_json("/api/accounts/erp%3AC-SH2/policy", &json!({"overides": {}}));
     assert_eq!(unknown.status, 422, "{}", unknown.text);
 
     sweep(&app, "2026-02-10T10:00:00Z");

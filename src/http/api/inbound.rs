@@ -9,7 +9,6 @@
 //!   `GET /api/test/book/{account_id}` (read it back), until the ledger routes land.
 
 use chrono::{DateTime, Utc};
-use nudge_core::ledger::{AccountBook, BookDiff};
 use nudge_inbound::{classify, Context};
 use serde_json::{json, Value};
 use worker::{Env, Method, Request};
@@ -30,9 +29,6 @@ pub async fn route(
         (Method::Get, ["inbound"]) => list(&req, env).await.map(|v| (200, v)),
         (Method::Get, ["inbound", id]) => get(env, id).await.map(|v| (200, v)),
         (Method::Post, ["classify"]) => classify_route(req).await.map(|v| (200, v)),
-        (Method::Post, ["test", "seed"]) if config.test_clocks => {
-            seed(req, env, config).await.map(|v| (200, v))
-        }
         (Method::Get, ["test", "book", id]) if config.test_clocks => {
             book(env, id).await.map(|v| (200, v))
         }
@@ -237,64 +233,6 @@ async fn classify_route(mut req: Request) -> Result<Value, ApiError> {
     };
     let c = classify(&raw, &ctx).map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
     serde_json::to_value(&c).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// One account to seed. The same contract as the sweeps branch's `POST /api/test/seed`, so
-/// that either implementation serves the other's tests after the merge.
-#[derive(serde::Deserialize)]
-struct SeedAccount {
-    book: AccountBook,
-}
-
-#[derive(serde::Deserialize)]
-struct SeedBody {
-    accounts: Vec<SeedAccount>,
-}
-
-/// Test-only: writes whole books (every row new), as the webhooks would have. Each account's
-/// reply token is `nudge_outbound::reply_token(id, ADMIN_TOKEN)`.
-async fn seed(mut req: Request, env: &Env, config: &Config) -> Result<Value, ApiError> {
-    let body: SeedBody = req
-        .json()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("body: not a seed of account books ({e})")))?;
-    let secret = config
-        .admin_token
-        .clone()
-        .unwrap_or_else(|| "nudge-test".into());
-    let db = env.d1("DB")?;
-    let mut statements = Vec::new();
-    let mut ids = Vec::new();
-    for (i, a) in body.accounts.iter().enumerate() {
-        let book = &a.book;
-        if book.account.id.trim().is_empty() {
-            return Err(ApiError::BadRequest(format!(
-                "accounts[{i}].book.account.id: empty"
-            )));
-        }
-        let token = nudge_outbound::reply_token(&book.account.id, secret.as_bytes());
-        let diff = BookDiff {
-            account: true,
-            contacts: book.contacts.iter().collect(),
-            invoices: book.invoices.iter().collect(),
-            payments: book.payments.iter().collect(),
-            credit_notes: book.credit_notes.iter().collect(),
-            promises: book.promises.iter().collect(),
-            disputes: book.disputes.iter().collect(),
-        };
-        statements.extend(store::book::save_statements(
-            &db,
-            book,
-            &diff,
-            &token,
-            crate::clock::wall(),
-        )?);
-        ids.push(book.account.id.clone());
-    }
-    if !statements.is_empty() {
-        db.batch(statements).await?;
-    }
-    Ok(json!({"seeded": ids.len(), "account_ids": ids}))
 }
 
 /// Test-only: the account as `GET /api/accounts/{id}` (ledger branch) shows the fields these

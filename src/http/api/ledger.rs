@@ -26,35 +26,18 @@ pub async fn route(
 ) -> Result<(u16, Value), ApiError> {
     match (method.clone(), segments) {
         (Method::Get, ["accounts"]) => list_accounts(&req, env).await,
-        (Method::Get, ["accounts", id]) => account_detail(&decode(id), env, config).await,
+        (Method::Get, ["accounts", id]) => account_detail(id, env, config).await,
+        (Method::Put, ["accounts", id, "policy"]) => {
+            let mut req = req;
+            super::account_policy::put(id, &mut req, env, config)
+                .await
+                .map(|v| (200, v))
+        }
         (Method::Get, ["unapplied"]) => list_unapplied(&req, env).await,
-        (Method::Post, ["unapplied", id, "apply"]) => apply_unapplied(&decode(id), req, env).await,
+        (Method::Post, ["unapplied", id, "apply"]) => apply_unapplied(id, req, env).await,
         (Method::Post, ["import"]) => import(req, env, config).await,
         _ => Err(crate::http::not_found(&method, &req.path())),
     }
-}
-
-/// Percent-decodes a path segment (`erp%3AC-100` → `erp:C-100`).
-fn decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or_default();
-        if b == b'%' {
-            let hex = segment
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(v) = hex {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn query_param(req: &Request, name: &str) -> Result<Option<String>, ApiError> {

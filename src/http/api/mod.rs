@@ -1,9 +1,8 @@
 //! The operator API under `/api/` (bearer token checked by the router before we get here).
 //! Routes are grouped by domain, one module each; this file only picks the module.
 
-// `PUT /api/accounts/{id}/policy` (issue 6): to be routed from the `accounts` branch; reachable
-// meanwhile as `PUT /api/sweeps/accounts/{id}/policy`.
-pub(crate) mod account_policy;
+// `PUT /api/accounts/{id}/policy`: per-account overrides and switches (issue 6).
+mod account_policy;
 mod inbound;
 mod ledger;
 mod sweeps;
@@ -28,7 +27,7 @@ pub async fn route(
             ledger::route(method, segments, req, env, config).await
         }
         // Inbound mail: the message log and the side-effect-free classifier (issue 5).
-        // `test` holds test-only seeding routes (TEST_CLOCKS on), see inbound.rs.
+        // `test/book/{id}` is a test-only view (TEST_CLOCKS on), see inbound.rs.
         Some("inbound" | "classify" | "test") => {
             inbound::route(method, segments, req, env, config).await
         }

@@ -34,18 +34,11 @@ pub async fn route(
     env: &Env,
     config: &Config,
 ) -> Result<(u16, Value), ApiError> {
-    let decoded: Vec<String> = segments.iter().map(|s| percent_decode(s)).collect();
-    let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    match (method, segments.as_slice()) {
+    match (method, segments) {
         (Method::Get, ["sweeps"]) => list(env).await.map(|v| (200, v)),
         (Method::Get, ["sweeps", "accounts", id]) => client::send(env, id, Command::State)
             .await
             .map(|v| (200, v)),
-        (Method::Put, ["sweeps", "accounts", id, "policy"]) => {
-            super::account_policy::put(id, &mut req, env, config)
-                .await
-                .map(|v| (200, v))
-        }
         (Method::Post, ["sweep"]) => run(&mut req, env, config).await.map(|v| (200, v)),
         (Method::Get, ["clock"]) => get_clock(env, config).await.map(|v| (200, v)),
         (Method::Post, ["clock"]) => set_clock(&mut req, env, config).await.map(|v| (200, v)),
@@ -65,29 +58,6 @@ pub async fn route(
         (Method::Post, ["sweeps", "seed"]) => seed(&mut req, env, config).await.map(|v| (200, v)),
         (m, _) => Err(crate::http::not_found(&m, &req.path())),
     }
-}
-
-/// A path segment with `%XX` escapes decoded (account ids such as `erp:C-1` arrive as
-/// `erp%3AC-1`). Invalid escapes are kept as they are.
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16));
-        match (bytes.get(i), hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (Some(b'%'), Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (Some(b), _, _) => {
-                out.push(*b);
-                i += 1;
-            }
-            (None, _, _) => break,
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| segment.to_string())
 }
 
 /// The JSON body, or `default` when the body is empty.
@@ -227,19 +197,6 @@ async fn set_clock(req: &mut Request, env: &Env, config: &Config) -> Result<Valu
         }
     }
     get_clock(env, config).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn path_segments_are_percent_decoded() {
-        assert_eq!(percent_decode("erp%3AC-1"), "erp:C-1");
-        assert_eq!(percent_decode("stripe%3acus_1"), "stripe:cus_1");
-        assert_eq!(percent_decode("bad%zz%4"), "bad%zz%4");
-        assert_eq!(percent_decode("plain"), "plain");
-    }
 }
 
 #[derive(Deserialize, serde::Serialize)]

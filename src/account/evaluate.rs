@@ -27,6 +27,7 @@ use crate::http::error::ApiError;
 use crate::logging;
 use crate::outbound::compose::{self, Sender};
 use crate::outbound::send::{send_with_retry, MAX_ATTEMPTS, QUICK_ATTEMPTS};
+use crate::outbound::templates::{self as operator_templates, TEMPLATES_KEY};
 use crate::store::{self, stmt, ts, P};
 
 /// How long a failed delivery waits before the next evaluation retries it.
@@ -51,6 +52,8 @@ struct Meta {
     shadow: bool,
     thread_ids: Vec<String>,
     policy: Policy,
+    /// Built-in templates with the operator's overrides.
+    templates: std::rc::Rc<nudge_outbound::Templates>,
 }
 
 async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
@@ -88,8 +91,8 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
             )?,
             stmt(
                 db,
-                "SELECT key, value FROM settings WHERE key IN (?1, ?2)",
-                &[POLICY_KEY.into(), SHADOW_KEY.into()],
+                "SELECT key, value FROM settings WHERE key IN (?1, ?2, ?3)",
+                &[POLICY_KEY.into(), SHADOW_KEY.into(), TEMPLATES_KEY.into()],
             )?,
             approvals_query(db, &ctx.account_id)?,
         ])
@@ -157,6 +160,7 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
         shadow,
         thread_ids,
         policy,
+        templates: operator_templates::effective(setting(TEMPLATES_KEY).as_deref()),
     })
 }
 
@@ -311,10 +315,9 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: EvaluateCommand) -> Result<Value,
     }
 
     // The action's row: unique per step, so a repeated or raced evaluation writes nothing new.
-    let thread_subject = memory
-        .thread_subject
-        .clone()
-        .unwrap_or_else(|| compose::stable_subject(&book, &ctx.config.company_name));
+    let thread_subject = memory.thread_subject.clone().unwrap_or_else(|| {
+        compose::stable_subject(&book, &ctx.config.company_name, &meta.templates)
+    });
     let mut outbox_item = None;
     let mut compose_error = None;
     let mut drafted = false;
@@ -331,7 +334,15 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: EvaluateCommand) -> Result<Value,
                 subject: thread_subject.clone(),
                 previous_message_ids: meta.thread_ids.clone(),
             };
-            match compose::compose(&book, send, &meta.policy, &sender, &thread, now) {
+            match compose::compose(
+                &book,
+                send,
+                &meta.policy,
+                &sender,
+                &thread,
+                &meta.templates,
+                now,
+            ) {
                 Ok(c) if meta.shadow => {
                     statements.push(act::outbound_row(db, &ctx.account_id, &c, "draft", now)?);
                     statements.push(act::draft_approval(db, &ctx.account_id, &c, now)?);

@@ -3,7 +3,7 @@
 //! account's `ar+<token>@…` address, `Auto-Submitted: auto-generated`.
 
 use chrono::{DateTime, Utc};
-use nudge_outbound::{build_mime, render, Mailbox, MessageContext, Outbound, Templates, Thread};
+use nudge_outbound::{build_mime, render, Mailbox, MessageContext, Outbound, Thread};
 use serde::{Deserialize, Serialize};
 
 /// The threading facts of the customer's message that a reply needs.
@@ -65,7 +65,7 @@ pub fn build(
     sender: &Sender<'_>,
     now: DateTime<Utc>,
 ) -> Result<BuiltReply, String> {
-    let rendered = render(ctx, &Templates::builtin()).map_err(|e| e.to_string())?;
+    let rendered = render(ctx, crate::outbound::templates::builtin()).map_err(|e| e.to_string())?;
     let step_key = step_key(inbound_id);
     let message_id = nudge_outbound::message_id(&step_key, account_id, domain(sender.from_address));
     // References = the customer's References, then their Message-ID (RFC 5322 §3.6.4); the

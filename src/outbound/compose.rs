@@ -3,8 +3,6 @@
 //! charges) and which headers (the account's thread, a deterministic Message-ID, the reply-to
 //! token). Pure: the caller passes the time, the book and the thread.
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use nudge_core::ledger::AccountBook;
 use nudge_core::money::Money;
@@ -16,12 +14,6 @@ use nudge_outbound::{
 use nudge_policy::{Policy, Send, Stage, Tone};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-/// The built-in template set, parsed once per isolate.
-pub fn templates() -> &'static Templates {
-    static T: OnceLock<Templates> = OnceLock::new();
-    T.get_or_init(Templates::builtin)
-}
 
 /// The message kind of a ladder stage; `None` for stages that are never an email.
 pub fn message_kind(stage: Stage) -> Option<MessageKind> {
@@ -194,17 +186,19 @@ pub fn context(
 
 /// Composes the message for `send`: renders it and builds the MIME message threaded on
 /// `previous_ids` (oldest first) under the account's stable `subject`.
+#[allow(clippy::too_many_arguments)]
 pub fn compose(
     book: &AccountBook,
     send: &Send<'_>,
     policy: &Policy,
     sender: &Sender<'_>,
     thread: &Thread,
+    templates: &Templates,
     now: DateTime<Utc>,
 ) -> Result<Composed, ComposeError> {
     let today = local_today(book, now);
     let ctx = context(book, send, policy, today, sender.company_name)?;
-    let rendered = render(&ctx, templates())?;
+    let rendered = render(&ctx, templates)?;
     let account_id = book.account.id.as_str();
     let id = message_id(&send.step_key, account_id, domain_of(sender.from_address));
     let to_name = ctx.contact_name.clone();
@@ -250,12 +244,12 @@ pub fn compose(
 }
 
 /// The account thread's stable subject (computed once and kept by the caller).
-pub fn stable_subject(book: &AccountBook, company_name: &str) -> String {
+pub fn stable_subject(book: &AccountBook, company_name: &str, templates: &Templates) -> String {
     thread_subject(
         company_name,
         &book.account.name,
         &book.account.locale,
-        templates(),
+        templates,
     )
     .unwrap_or_else(|_| format!("Your account with {company_name}"))
 }
@@ -334,11 +328,24 @@ mod tests {
             reply_token: "abc123",
         };
         let thread = Thread {
-            subject: stable_subject(&b, sender.company_name),
+            subject: stable_subject(
+                &b,
+                sender.company_name,
+                crate::outbound::templates::builtin(),
+            ),
             previous_message_ids: vec!["prev@nudge.example.com".into()],
         };
         let s = send(Stage::Firm, Tone::Firm);
-        let c = compose(&b, &s, &Policy::default(), &sender, &thread, now).unwrap();
+        let c = compose(
+            &b,
+            &s,
+            &Policy::default(),
+            &sender,
+            &thread,
+            crate::outbound::templates::builtin(),
+            now,
+        )
+        .unwrap();
         assert_eq!(
             c.message_id,
             message_id("firm:1", "erp:C-1", "nudge.example.com")
@@ -352,7 +359,16 @@ mod tests {
         );
         assert!(c.text.contains("INV-1"));
         assert_eq!(c.kind, "firm_reminder");
-        let again = compose(&b, &s, &Policy::default(), &sender, &thread, now).unwrap();
+        let again = compose(
+            &b,
+            &s,
+            &Policy::default(),
+            &sender,
+            &thread,
+            crate::outbound::templates::builtin(),
+            now,
+        )
+        .unwrap();
         assert_eq!(again, c, "same step, same bytes");
     }
 

@@ -464,6 +464,27 @@ impl TestApp {
                 .send(body.to_string().as_bytes()),
         )
     }
+
+    /// PUT a plain-text body on the admin API with the test token.
+    pub fn api_put_text(&self, path: &str, body: &str) -> Reply {
+        Self::finish(
+            self.agent
+                .put(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .header("Content-Type", "text/plain; charset=utf-8")
+                .send(body.as_bytes()),
+        )
+    }
+
+    /// DELETE on the admin API with the test token.
+    pub fn api_delete(&self, path: &str) -> Reply {
+        Self::finish(
+            self.agent
+                .delete(format!("{}{path}", self.base))
+                .header("Authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .call(),
+        )
+    }
 }
 
 impl TestApp {

@@ -24,6 +24,7 @@ mod sweep_approvals;
 mod sweep_bench;
 mod sweep_fixtures;
 mod sweep_idempotency;
+mod templates;
 mod webhooks_erp;
 mod webhooks_fixtures;
 mod webhooks_stripe;

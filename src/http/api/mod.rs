@@ -6,6 +6,7 @@ mod account_policy;
 mod inbound;
 mod ledger;
 mod sweeps;
+mod templates;
 
 use serde_json::Value;
 use worker::{Env, Method, Request};
@@ -35,6 +36,8 @@ pub async fn route(
         Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
             sweeps::route(method, segments, req, env, config).await
         }
+        // The operator's template overrides (issue 6).
+        Some("templates") => templates::route(method, segments, req, env, config).await,
         _ => Err(super::not_found(&method, &req.path())),
     }
 }

@@ -243,7 +243,9 @@ fn eval_now(ctx: &AccountCtx<'_>, as_of: Option<DateTime<Utc>>) -> DateTime<Utc>
     }
 }
 
-fn snapshot(
+/// The policy's view of an account: its book, the object's escalation state and approvals, and
+/// the account's overrides (a deleted customer is never dunned). Also used by the read API.
+pub(crate) fn snapshot(
     book: &AccountBook,
     approvals: Vec<Approval>,
     state: nudge_policy::EscalationState,

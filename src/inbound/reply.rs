@@ -22,14 +22,8 @@ pub struct Parsed {
     pub attachments: Vec<serde_json::Value>,
 }
 
-/// Where our mail comes from and where replies go.
-pub struct Sender<'a> {
-    pub company_name: &'a str,
-    pub from_address: &'a str,
-    /// The inbound address; its domain hosts `ar+<token>@…`.
-    pub inbound_address: &'a str,
-    pub reply_token: &'a str,
-}
+/// Where our mail comes from and where replies go: the same identity reminders use.
+pub use crate::outbound::compose::Sender;
 
 /// A built reply, ready for `message.reply()` / `send_email`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use nudge_billing::FieldError;
 use nudge_core::ledger::{aging, balances, Allocation};
-use nudge_policy::{AccountSnapshot, EscalationState, Policy, PolicyOverrides};
+use nudge_policy::{EscalationState, Policy, PolicyOverrides};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -199,18 +199,13 @@ async fn account_detail(id: &str, env: &Env, config: &Config) -> Result<(u16, Va
 
     let today = now.with_timezone(&book.account.timezone).date_naive();
     let (state, approvals) = escalation_state(env, id).await;
-    let snapshot = AccountSnapshot {
-        account: book.account.clone(),
-        contacts: book.contacts.clone(),
-        invoices: book.invoices.clone(),
-        payments: book.payments.clone(),
-        promises: book.promises.clone(),
-        disputes: book.disputes.clone(),
-        approvals,
-        state,
-        overrides,
-    };
-    let decision = serde_json::to_value(nudge_policy::evaluate(&snapshot, &Policy::default(), now))
+    let snapshot = crate::account::evaluate::snapshot(&book, approvals, state, overrides);
+    // The operator's policy, as the account object evaluates with it (defaults when unset).
+    let policy = crate::store::settings::get(&db, crate::account::evaluate::POLICY_KEY)
+        .await?
+        .and_then(|json| Policy::from_json(&json).ok())
+        .unwrap_or_default();
+    let decision = serde_json::to_value(nudge_policy::evaluate(&snapshot, &policy, now))
         .unwrap_or(Value::Null);
 
     let invoices: Vec<Value> = book

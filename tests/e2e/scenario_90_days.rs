@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, unix_now, TestApp};
 use crate::inbound_support::{deliver, reply_mail, INBOUND};
 use crate::sweep_fixtures::{enc, header, outbound, sweep};
+use crate::webhooks_fixtures::{send_stripe, stripe_event};
 
 const BER: &str = "erp:C-BER";
 const NYC: &str = "erp:C-NYC";
@@ -24,6 +25,7 @@ const DISP: &str = "erp:C-DISP";
 const BOUNCE: &str = "erp:C-BNC";
 const OOO: &str = "erp:C-OOO";
 const PAYS: &str = "erp:C-PAY";
+const STRIPE: &str = "stripe:cus_STR";
 
 /// The dunning kinds, mildest first.
 const DUNNING: [&str; 4] = ["courtesy", "reminder", "firm_reminder", "final_notice"];
@@ -129,6 +131,30 @@ fn race(app: &TestApp, as_of: &str) {
     });
 }
 
+/// A Stripe invoice event for `cus_STR`'s invoice, issued 5 December, due 5 January, sent at
+/// `day` 07:00 UTC.
+fn stripe_invoice(event_type: &str, event_id: &str, day: NaiveDate) -> Value {
+    let mut e = stripe_event(
+        event_type,
+        event_id,
+        at(day, 7).timestamp(),
+        "cus_STR",
+        "in_STR1",
+    );
+    let o = &mut e["data"]["object"];
+    o["created"] = json!(at(date(2025, 12, 5), 0).timestamp());
+    o["customer_email"] = json!("ap@stark.example");
+    o["effective_at"] = json!(at(date(2025, 12, 5), 0).timestamp());
+    o["due_date"] = json!(at(date(2026, 1, 5), 0).timestamp());
+    if o["status_transitions"]["finalized_at"].is_number() {
+        o["status_transitions"]["finalized_at"] = json!(at(date(2025, 12, 5), 0).timestamp());
+    }
+    if o["status_transitions"]["paid_at"].is_number() {
+        o["status_transitions"]["paid_at"] = json!(at(day, 7).timestamp());
+    }
+    e
+}
+
 fn business_days_between(from: NaiveDate, to: NaiveDate) -> i64 {
     let mut n = 0;
     let mut d = from;
@@ -195,7 +221,28 @@ fn ninety_days_of_collections_over_a_small_book() {
             inv("C-PAY", "INV-6102", "300.00", due),
         ],
     );
-    let all = [BER, NYC, STRAT, PROM, DISP, BOUNCE, OOO, PAYS];
+    // One account billed through Stripe (send_invoice), also due on the 5th, in Berlin.
+    let mut cus = stripe_event(
+        "customer.created",
+        "evt_90_cus",
+        at(start, 7).timestamp(),
+        "cus_STR",
+        "in_STR1",
+    );
+    cus["data"]["object"]["metadata"] = json!({"timezone": "Europe/Berlin"});
+    cus["data"]["object"]["preferred_locales"] = json!(["en-GB"]);
+    // (The fixture helper's `ap@cus_STR.example` has an underscore in its domain, which the
+    // MIME builder refuses; a real-looking address instead.)
+    cus["data"]["object"]["email"] = json!("ap@stark.example");
+    let (status, body) = send_stripe(&app, &cus);
+    assert!(status < 300, "stripe customer: {status} {body}");
+    let (status, body) = send_stripe(
+        &app,
+        &stripe_invoice("invoice.finalized", "evt_90_fin", start),
+    );
+    assert!(status < 300, "stripe invoice: {status} {body}");
+
+    let all = [BER, NYC, STRAT, PROM, DISP, BOUNCE, OOO, PAYS, STRIPE];
     let listed = app.api_get("/api/accounts?limit=50").json;
     for id in all {
         assert!(
@@ -212,6 +259,7 @@ fn ninety_days_of_collections_over_a_small_book() {
         (BOUNCE, chrono_tz::Europe::London),
         (OOO, chrono_tz::America::New_York),
         (PAYS, chrono_tz::Europe::Berlin),
+        (STRIPE, chrono_tz::Europe::Berlin),
     ]
     .into_iter()
     .collect();
@@ -222,6 +270,7 @@ fn ninety_days_of_collections_over_a_small_book() {
     let promised_on = date(2026, 1, 22);
     let ooo_until = date(2026, 2, 2);
     let paid_on = date(2026, 1, 20);
+    let stripe_paid_on = date(2026, 1, 26);
     let mut customer_ids: HashSet<String> = HashSet::new();
     let mut prom_seen = 0usize;
     let mut prom_resumed_decision: Option<Value> = None;
@@ -248,6 +297,13 @@ fn ninety_days_of_collections_over_a_small_book() {
                                     {"invoice_id": "I-INV-6101", "amount": "700.00"},
                                     {"invoice_id": "I-INV-6102", "amount": "300.00"}]}})],
             );
+        }
+        if day == stripe_paid_on {
+            // The Stripe customer pays its invoice.
+            set_clock(&app, at(day, 7));
+            let (status, body) =
+                send_stripe(&app, &stripe_invoice("invoice.paid", "evt_90_paid", day));
+            assert!(status < 300, "stripe paid: {status} {body}");
         }
         for hour in [8, 11, 15] {
             let as_of = at(day, hour).to_rfc3339();
@@ -514,6 +570,40 @@ fn ninety_days_of_collections_over_a_small_book() {
             "{m:?}"
         );
     }
+    // Exactly the policy's calendar: every fifth business day (Thursdays), two touches per
+    // stage, the stage from the days overdue (friendly ≥ 3, firm ≥ 15, final ≥ 30), review at 45.
+    let thursdays = |hour: u32| -> Vec<(DateTime<Utc>, &str)> {
+        [
+            (8, "reminder"),
+            (15, "reminder"),
+            (22, "firm_reminder"),
+            (29, "firm_reminder"),
+            (36, "final_notice"),
+            (43, "final_notice"),
+        ]
+        .into_iter()
+        .map(|(d, k)| (at(date(2026, 1, 1) + Duration::days(d - 1), hour), k))
+        .collect()
+    };
+    let schedule = |id: &str| -> Vec<(DateTime<Utc>, String)> {
+        dunning(id)
+            .iter()
+            .map(|(m, r)| {
+                (
+                    m.date.with_timezone(&Utc),
+                    r["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let expect = |hour| -> Vec<(DateTime<Utc>, String)> {
+        thursdays(hour)
+            .into_iter()
+            .map(|(t, k)| (t, k.to_string()))
+            .collect()
+    };
+    assert_eq!(schedule(BER), expect(8), "Berlin's calendar");
+    assert_eq!(schedule(NYC), expect(15), "New York's calendar");
     let ranks: Vec<usize> = k.iter().map(|k| rank(k)).collect();
     assert!(
         ranks.windows(2).all(|w| w[0] <= w[1]),
@@ -713,6 +803,20 @@ fn ninety_days_of_collections_over_a_small_book() {
         .api_get(&format!("/api/sweeps/accounts/{}", enc(PAYS)))
         .json;
     assert_eq!(st["last_decision"]["action"]["type"], "none", "{st}");
+
+    // The Stripe account: reminded, then paid through Stripe on the 26th; nothing after.
+    let str_mails = dunning(STRIPE);
+    assert!(str_mails.len() >= 2, "{:?}", kinds(&str_mails));
+    for (m, _) in &str_mails {
+        assert!(
+            m.date.date_naive() < stripe_paid_on,
+            "dunned after paying: {m:?}"
+        );
+        assert!(m.to.contains("ap@stark.example"), "{m:?}");
+        assert!(m.body.contains("NUM-in_STR1"), "{}", m.body);
+    }
+    let sa = app.api_get(&format!("/api/accounts/{}", enc(STRIPE))).json;
+    assert_eq!(sa["invoices"][0]["status"], "paid", "{sa}");
 
     // The sweeps themselves: every one recorded, none with errors.
     let runs = app.api_get("/api/sweeps").json;

@@ -32,7 +32,10 @@ const MAX_STORED_RAW: usize = 1_500_000;
 
 /// Receives one message: stores it, then threads, classifies and acts on it.
 pub async fn receive(message: ForwardableEmailMessage, env: Env) -> worker::Result<()> {
-    let now = clock::wall();
+    let db = env.d1("DB")?;
+    let config = Config::from_env(&env);
+    // The test clock when TEST_CLOCKS is on, so a simulated timeline stays consistent.
+    let now = clock::now(&db, &config).await;
     let raw = message.raw_bytes().await?;
     let id = ids::new_id("msg", now);
     let headers = message.headers();
@@ -44,7 +47,6 @@ pub async fn receive(message: ForwardableEmailMessage, env: Env) -> worker::Resu
     });
     let subject = headers.get("subject").ok().flatten();
 
-    let db = env.d1("DB")?;
     let stored_raw = (raw.len() <= MAX_STORED_RAW).then_some(raw.as_slice());
     let from = message.from();
     let to = message.to();
@@ -69,13 +71,13 @@ pub async fn receive(message: ForwardableEmailMessage, env: Env) -> worker::Resu
     .await?;
     logging::info("email.received", json!({"id": id, "size": raw.len()}));
 
-    let config = Config::from_env(&env);
     let live = Live {
         message: &message,
         env: &env,
         db: &db,
         config: &config,
         id: &id,
+        now,
     };
     if let Err(err) = process(&live, &raw).await {
         dead_letter(&live, &err.to_string()).await;
@@ -90,6 +92,8 @@ struct Live<'a> {
     db: &'a D1Database,
     config: &'a Config,
     id: &'a str,
+    /// When the message was received (the test clock when enabled).
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 /// The configured size limit (`INBOUND_MAX_BYTES`), default [`Limits::default`].
@@ -130,7 +134,7 @@ async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
         None => (None, None),
     };
     let ctx = Context {
-        now: clock::now(live.db, live.config).await,
+        now: live.now,
         timezone: timezone
             .or_else(|| live.config.default_timezone.parse().ok())
             .unwrap_or(chrono_tz::Tz::UTC),
@@ -406,7 +410,7 @@ async fn hand_over(
     action: &str,
     summary: &str,
 ) -> Result<(), ApiError> {
-    let now = clock::wall();
+    let now = live.now;
     stmt(
         live.db,
         "INSERT INTO tasks (id, account_id, kind, status, summary, context, created_at)
@@ -443,7 +447,7 @@ async fn finish(
             status.into(),
             action.into(),
             summary.into(),
-            ts(clock::wall()).into(),
+            ts(live.now).into(),
         ],
     )?
     .run()
@@ -518,7 +522,7 @@ async fn send_reply(live: &Live<'_>, account_id: &str, r: &BuiltReply) -> Result
                 }
             }
         };
-    let now = clock::wall();
+    let now = live.now;
     let (status, error) = match &outcome {
         Ok(_) => ("sent", None),
         Err(e) => ("failed", Some(e.clone())),
@@ -565,7 +569,7 @@ async fn dead_letter(live: &Live<'_>, error: &str) {
             live.db,
             "UPDATE inbound_messages SET status = 'dead_letter', action = 'forwarded_dead_letter',
                  error = ?2, processed_at = ?3 WHERE id = ?1",
-            &[live.id.into(), error.into(), ts(clock::wall()).into()],
+            &[live.id.into(), error.into(), ts(live.now).into()],
         )?
         .run()
         .await?;

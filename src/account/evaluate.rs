@@ -362,7 +362,29 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: EvaluateCommand) -> Result<Value,
                         claimed_until_ms: None,
                     });
                 }
-                Err(e) => compose_error = Some(e.to_string()),
+                Err(e) => {
+                    // A reminder that cannot be built (e.g. an address the MIME builder refuses)
+                    // must not vanish into a log line: a person gets a task, once per step.
+                    let summary = format!(
+                        "The {} reminder to {} could not be built: {e}",
+                        serde_json::to_value(send.stage)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        send.to
+                    );
+                    statements.push(act::insert_task(
+                        db,
+                        &ctx.account_id,
+                        "reminder_failed",
+                        book.account.owner.as_deref(),
+                        &summary,
+                        &format!("compose_failed:{}", send.step_key),
+                        &json!({"error": e.to_string(), "to": send.to}).to_string(),
+                        now,
+                    )?);
+                    compose_error = Some(e.to_string());
+                }
             }
         }
         Action::Task(task) => {

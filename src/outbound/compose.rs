@@ -129,10 +129,12 @@ pub fn context(
             pdf_url: i.pdf_url.clone(),
         })
         .collect();
+    // The customer's latest promise that is still open or was broken: an active one is quoted
+    // ("as agreed, by …"), a broken one is held to ("you told us … but we have not received it").
     ctx.promise = book
         .promises
         .iter()
-        .filter(|p| p.status == PromiseStatus::Active)
+        .filter(|p| matches!(p.status, PromiseStatus::Active | PromiseStatus::Broken))
         .max_by_key(|p| p.made_at)
         .map(|p| {
             let amount = p

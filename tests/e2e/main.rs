@@ -23,6 +23,7 @@ mod scenario_inbound;
 mod scenario_ladder;
 mod sweep_approvals;
 mod sweep_bench;
+mod sweep_failures;
 mod sweep_fixtures;
 mod sweep_idempotency;
 mod templates;

@@ -159,6 +159,8 @@ impl<'a, 'p> Evaluation<'a, 'p> {
         let mut active: Vec<&Promise> = Vec::new();
         let mut broken: Vec<(&Promise, NaiveDate)> = Vec::new();
         let mut broken_count = 0u32;
+        // One `promise_broken` reason per decision, however many promises broke.
+        let mut broken_reason = false;
         for p in &s.promises {
             let status = if p.status == PromiseStatus::Active {
                 let a = assess_promise_with(p, &s.invoices, &s.payments, self.today, grace, cal);
@@ -169,7 +171,12 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                         }
                     }
                     PromiseStatus::Kept => self.reason(Reason::new(ReasonCode::PromiseKept)),
-                    PromiseStatus::Broken => self.reason(Reason::new(ReasonCode::PromiseBroken)),
+                    PromiseStatus::Broken => {
+                        if !broken_reason {
+                            self.reason(Reason::new(ReasonCode::PromiseBroken));
+                            broken_reason = true;
+                        }
+                    }
                     PromiseStatus::Cancelled => {}
                 }
                 if a.status != p.status {
@@ -184,6 +191,12 @@ impl<'a, 'p> Evaluation<'a, 'p> {
                 PromiseStatus::Broken => {
                     let deadline = cal.add_business_days(p.promised_date, grace);
                     if deadline >= lookback_start {
+                        // A promise broken earlier still explains this decision (it counts
+                        // against payment behaviour), not only the evaluation where it broke.
+                        if !broken_reason {
+                            self.reason(Reason::new(ReasonCode::PromiseBroken));
+                            broken_reason = true;
+                        }
                         broken_count += 1;
                         broken.push((p, deadline));
                     }

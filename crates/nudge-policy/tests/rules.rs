@@ -753,3 +753,29 @@ fn a_custom_ladder_is_followed_and_a_policy_change_applies_at_once() {
         (Stage::Friendly, Tone::Gentle)
     );
 }
+
+/// A promise broken at an earlier evaluation still explains later decisions, once.
+#[test]
+fn a_previously_broken_promise_is_still_a_reason() {
+    let mut s = snapshot(vec![inv("i1", days_ago(40), "500.00")]);
+    for (i, ago) in [20u64, 12].into_iter().enumerate() {
+        s.promises.push(nudge_core::promise::Promise {
+            id: format!("p{i}"),
+            promised_date: days_ago(ago),
+            amount: None,
+            currency: None,
+            invoice_ids: Vec::new(),
+            source: nudge_core::promise::PromiseSource::Email,
+            status: PromiseStatus::Broken,
+            made_at: now() - chrono::Duration::days(30),
+            paused_at_stage: None,
+        });
+    }
+    let d = nudge_policy::evaluate(&s, &Policy::default(), now());
+    let broken = d
+        .reasons
+        .iter()
+        .filter(|r| r.code == ReasonCode::PromiseBroken)
+        .count();
+    assert_eq!(broken, 1, "{:?}", codes(&d));
+}

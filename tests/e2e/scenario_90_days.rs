@@ -424,10 +424,9 @@ fn ninety_days_of_collections_over_a_small_book() {
         // Answered when the mail arrived (simulated Friday 9 January, 07:00 UTC).
         assert_eq!(m.date.with_timezone(&Utc), at(date(2026, 1, 9), 7), "{m:?}");
         let (_, r) = &row_of[&m.message_id];
-        eprintln!(
-            "answer {} Date {} row sent_at {}",
-            r["kind"], m.date, r["sent_at"]
-        );
+        // The row is stamped with the same (simulated) time as the message.
+        let sent: DateTime<Utc> = r["sent_at"].as_str().unwrap().parse().unwrap();
+        assert_eq!(sent, m.date.with_timezone(&Utc), "{r}");
     }
 
     // The dunning mail of one account, oldest first (from the .eml files, joined to the rows).
@@ -675,6 +674,17 @@ fn ninety_days_of_collections_over_a_small_book() {
     let decision = prom_resumed_decision.expect("the resuming decision was observed");
     assert_eq!(decision["action"]["type"], "send", "{decision}");
     assert_eq!(decision["metrics"]["broken_promises"], 1, "{decision}");
+    // The decision that sends the firmer message says why, and the message holds the customer
+    // to their word.
+    assert!(
+        decision["reasons"].to_string().contains("promise_broken"),
+        "{decision}"
+    );
+    assert!(
+        after[0].0.text.contains("You told us that payment"),
+        "{}",
+        after[0].0.text
+    );
     // The promise breaks on the first evaluation after its grace (Tuesday the 27th), never
     // before; that decision says so.
     let broke: Vec<&DateTime<Utc>> = prom_decisions

@@ -563,6 +563,10 @@ pub fn find_po_number(text: &str) -> Option<String> {
                 after_for = true;
                 continue;
             }
+            // "for invoice INV-7001": the code after the invoice word is still the invoice's.
+            if after_for && is_invoice_word(&nw) {
+                continue;
+            }
             after_for = false;
             let filler = matches!(
                 &*nw,
@@ -755,6 +759,10 @@ mod tests {
     fn po_numbers() {
         assert_eq!(find_po_number("our PO GI-7731").as_deref(), Some("GI-7731"));
         assert_eq!(find_po_number("PO#4500123").as_deref(), Some("4500123"));
+        assert_eq!(
+            find_po_number("our PO number for invoice INV-7001 is PO-55821").as_deref(),
+            Some("PO-55821")
+        );
         assert_eq!(
             find_po_number("Our purchase order number is 4500123.").as_deref(),
             Some("4500123")

@@ -418,7 +418,7 @@ fn corpus() {
         }
     }
 
-    // Floors measured on this corpus (see /work/team/bench-nudge-inbound.md); they catch
+    // Floors measured on this corpus (see BENCHMARKS.md, nudge-inbound); they catch
     // regressions, not perfection.
     let floor = |field: &str, min: f64| {
         if let Some(t) = fields.get(field) {

@@ -1,4 +1,4 @@
-//! Evaluation of `nudge_mail::parse` on the third-party corpus in `/work/shared/corpus`
+//! Evaluation of `nudge_mail::parse` on the third-party corpus in `../shared/corpus` (beside the repository)
 //! (`../shared/corpus` from the repository root). Shared by the `corpus` test (which asserts
 //! floors) and the `corpus_eval` example (which prints the figures and the misses).
 

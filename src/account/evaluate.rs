@@ -75,8 +75,9 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
     }
     let db = &ctx.db;
     let id = || -> P { ctx.account_id.as_str().into() };
-    let mut results = db
-        .batch(vec![
+    let mut results = crate::store::batch(
+        db,
+        vec![
             stmt(
                 db,
                 "SELECT reply_token, overrides, shadow_mode, out_of_office_until FROM accounts
@@ -95,22 +96,18 @@ async fn load_meta(ctx: &AccountCtx<'_>) -> Result<Meta, ApiError> {
                 &[POLICY_KEY.into(), SHADOW_KEY.into(), TEMPLATES_KEY.into()],
             )?,
             approvals_query(db, &ctx.account_id)?,
-        ])
-        .await?
-        .into_iter();
-    let mut next = || {
-        results
-            .next()
-            .ok_or_else(|| ApiError::Internal("D1 batch returned too few results".into()))
-    };
-    let account: Option<AccountRow> = next()?.results::<AccountRow>()?.into_iter().next();
-    let thread_ids = next()?
+        ],
+    )
+    .await?;
+    let account: Option<AccountRow> = results.next()?.results::<AccountRow>()?.into_iter().next();
+    let thread_ids = results
+        .next()?
         .results::<IdRow>()?
         .into_iter()
         .map(|r| r.message_id)
         .collect();
-    let settings: Vec<SettingRow> = next()?.results()?;
-    let approvals = approvals_from(next()?.results()?);
+    let settings: Vec<SettingRow> = results.next()?.results()?;
+    let approvals = approvals_from(results.next()?.results()?);
     let setting = |k: &str| {
         settings
             .iter()

@@ -56,8 +56,9 @@ async fn load_context(
     source: &str,
     event_id: &str,
 ) -> worker::Result<(bool, Stamps, Vec<String>)> {
-    let mut results = db
-        .batch(vec![
+    let mut results = crate::store::batch(
+        db,
+        vec![
             stmt(
                 db,
                 "SELECT outcome FROM webhook_events WHERE source = ?1 AND event_id = ?2",
@@ -78,18 +79,13 @@ async fn load_context(
                 "SELECT id FROM payments WHERE account_id = ?1 AND status != 'applied' AND suggestions IS NOT NULL",
                 &[account_id.into()],
             )?,
-        ])
-        .await?
-        .into_iter();
-    let mut next = || {
-        results
-            .next()
-            .ok_or_else(|| worker::Error::RustError("D1 batch returned too few results".into()))
-    };
-    let seen: Vec<SeenRow> = next()?.results()?;
-    let account: Vec<StampRow> = next()?.results()?;
-    let invoices: Vec<StampRow> = next()?.results()?;
-    let queued: Vec<IdRow> = next()?.results()?;
+        ],
+    )
+    .await?;
+    let seen: Vec<SeenRow> = results.next()?.results()?;
+    let account: Vec<StampRow> = results.next()?.results()?;
+    let invoices: Vec<StampRow> = results.next()?.results()?;
+    let queued: Vec<IdRow> = results.next()?.results()?;
     let stamps = Stamps {
         account: account.first().and_then(|r| parse_ts(&r.source_updated_at)),
         invoices: invoices

@@ -40,8 +40,9 @@ fn parse_rows<T: DeserializeOwned>(rows: Vec<DataRow>, table: &str) -> worker::R
 /// Loads the book of `account_id`, or `None` if the account is unknown. One round trip.
 pub async fn load(db: &D1Database, account_id: &str) -> worker::Result<Option<AccountBook>> {
     let id = || -> P { account_id.into() };
-    let results = db
-        .batch(vec![
+    let mut results = super::batch(
+        db,
+        vec![
             stmt(db, "SELECT data, deleted FROM accounts WHERE id = ?1", &[id()])?,
             stmt(db, "SELECT data FROM contacts WHERE account_id = ?1 ORDER BY email", &[id()])?,
             stmt(db, "SELECT data FROM invoices WHERE account_id = ?1 ORDER BY due_date, id", &[id()])?,
@@ -53,16 +54,11 @@ pub async fn load(db: &D1Database, account_id: &str) -> worker::Result<Option<Ac
             stmt(db, "SELECT data FROM credit_notes WHERE account_id = ?1 ORDER BY id", &[id()])?,
             stmt(db, "SELECT data FROM promises WHERE account_id = ?1 ORDER BY created_at, id", &[id()])?,
             stmt(db, "SELECT data FROM disputes WHERE account_id = ?1 ORDER BY opened_at, id", &[id()])?,
-        ])
-        .await?;
-    let mut results = results.into_iter();
-    let mut next = || {
-        results
-            .next()
-            .ok_or_else(|| worker::Error::RustError("D1 batch returned too few results".into()))
-    };
+        ],
+    )
+    .await?;
 
-    let accounts: Vec<AccountRow> = next()?.results()?;
+    let accounts: Vec<AccountRow> = results.next()?.results()?;
     let Some(account_row) = accounts.into_iter().next() else {
         return Ok(None);
     };
@@ -70,9 +66,9 @@ pub async fn load(db: &D1Database, account_id: &str) -> worker::Result<Option<Ac
         .map_err(|e| worker::Error::RustError(format!("corrupt account row: {e}")))?;
     let mut book = AccountBook::new(account);
     book.deleted = account_row.deleted != 0;
-    book.contacts = parse_rows(next()?.results()?, "contacts")?;
-    book.invoices = parse_rows(next()?.results()?, "invoices")?;
-    let payment_rows: Vec<PaymentRow> = next()?.results()?;
+    book.contacts = parse_rows(results.next()?.results()?, "contacts")?;
+    book.invoices = parse_rows(results.next()?.results()?, "invoices")?;
+    let payment_rows: Vec<PaymentRow> = results.next()?.results()?;
     for row in payment_rows {
         let payment: nudge_core::ledger::Payment = serde_json::from_str(&row.data)
             .map_err(|e| worker::Error::RustError(format!("corrupt payments row: {e}")))?;
@@ -87,9 +83,9 @@ pub async fn load(db: &D1Database, account_id: &str) -> worker::Result<Option<Ac
         }
         book.payments.push(payment);
     }
-    book.credit_notes = parse_rows(next()?.results()?, "credit_notes")?;
-    book.promises = parse_rows(next()?.results()?, "promises")?;
-    book.disputes = parse_rows(next()?.results()?, "disputes")?;
+    book.credit_notes = parse_rows(results.next()?.results()?, "credit_notes")?;
+    book.promises = parse_rows(results.next()?.results()?, "promises")?;
+    book.disputes = parse_rows(results.next()?.results()?, "disputes")?;
     Ok(Some(book))
 }
 

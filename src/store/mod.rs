@@ -12,7 +12,7 @@ pub use schema::schema_version;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement, D1Result};
 
 /// A bound SQL parameter. D1 takes JS values; keeping our own enum keeps call sites typed.
 #[derive(Debug, Clone)]
@@ -88,4 +88,25 @@ pub fn ts(t: DateTime<Utc>) -> String {
 /// JSON text of a value whose serialisation cannot fail (plain data structs).
 pub fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+}
+
+/// The results of one D1 batch, read back in statement order.
+pub struct BatchResults(std::vec::IntoIter<D1Result>);
+
+impl BatchResults {
+    /// The next statement's result; an error if D1 returned fewer results than statements.
+    #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
+    pub fn next(&mut self) -> worker::Result<D1Result> {
+        self.0
+            .next()
+            .ok_or_else(|| worker::Error::RustError("D1 batch returned too few results".into()))
+    }
+}
+
+/// Runs `statements` as one D1 batch (one round trip, one transaction).
+pub async fn batch(
+    db: &D1Database,
+    statements: Vec<D1PreparedStatement>,
+) -> worker::Result<BatchResults> {
+    Ok(BatchResults(db.batch(statements).await?.into_iter()))
 }

@@ -140,8 +140,9 @@ async fn get(env: &Env, id: &str) -> Result<Value, ApiError> {
         path: format!("/api/inbound/{id}"),
     })?;
     let step_key = crate::inbound::reply::step_key(id);
-    let results = db
-        .batch(vec![
+    let mut results = crate::store::batch(
+        &db,
+        vec![
             stmt(
                 &db,
                 "SELECT id, account_id, message_id, kind, to_addr, subject, status, attempts,
@@ -161,16 +162,10 @@ async fn get(env: &Env, id: &str) -> Result<Value, ApiError> {
                  WHERE step_key = ?1",
                 &[format!("inbound:{id}").into()],
             )?,
-        ])
-        .await?;
-    let mut results = results.into_iter();
-    let mut next = || -> Result<Vec<Value>, ApiError> {
-        Ok(results
-            .next()
-            .map(|r| r.results::<Value>())
-            .transpose()?
-            .unwrap_or_default())
-    };
+        ],
+    )
+    .await?;
+    let mut next = || -> Result<Vec<Value>, ApiError> { Ok(results.next()?.results::<Value>()?) };
     let mut v = to_json(&row, true);
     v["replies"] = Value::Array(next()?);
     v["tasks"] = Value::Array(next()?);

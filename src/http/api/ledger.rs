@@ -155,8 +155,9 @@ async fn account_detail(id: &str, env: &Env, config: &Config) -> Result<(u16, Va
         });
     };
     let now = crate::clock::now(&db, config).await;
-    let mut results = db
-        .batch(vec![
+    let mut results = crate::store::batch(
+        &db,
+        vec![
             stmt(
                 &db,
                 "SELECT overrides, stage, next_action_at, reply_token, created_at, updated_at FROM accounts WHERE id = ?1",
@@ -172,17 +173,12 @@ async fn account_detail(id: &str, env: &Env, config: &Config) -> Result<(u16, Va
                 "SELECT seq, at, kind, cause, data FROM ledger_events WHERE account_id = ?1 ORDER BY seq DESC LIMIT 50",
                 &[id.into()],
             )?,
-        ])
-        .await?
-        .into_iter();
-    let mut next = || {
-        results
-            .next()
-            .ok_or_else(|| ApiError::Internal("D1 batch returned too few results".into()))
-    };
-    let meta: Option<AccountMeta> = next()?.results::<AccountMeta>()?.into_iter().next();
-    let queued = rows(next()?)?;
-    let mut events = rows(next()?)?;
+        ],
+    )
+    .await?;
+    let meta: Option<AccountMeta> = results.next()?.results::<AccountMeta>()?.into_iter().next();
+    let queued = rows(results.next()?)?;
+    let mut events = rows(results.next()?)?;
     for e in &mut events {
         if let Some(text) = e["data"].as_str() {
             e["data"] = serde_json::from_str(text).unwrap_or(Value::Null);

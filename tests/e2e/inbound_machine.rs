@@ -19,16 +19,10 @@ fn bounces_auto_replies_and_unknown_senders() {
     );
 
     // A permanent bounce (user unknown) sent back to our VERP address marks the contact.
-    let dsn = format!(
-        "From: Mail Delivery System <MAILER-DAEMON@mx.vandelay.example>\r\n\
-         To: ar+{token}@nudge.example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\
-         Message-ID: <bounce-1@mx.vandelay.example>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
-         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
-         --b1\r\nContent-Type: text/plain\r\n\r\nThis is the mail system. Your message could not be delivered to art@vandelay.example: user unknown.\r\n\
-         --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vandelay.example\r\n\r\n\
-         Final-Recipient: rfc822; art@vandelay.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\
-         Diagnostic-Code: smtp; 550 5.1.1 <art@vandelay.example>: Recipient address rejected: User unknown\r\n\
-         --b1--\r\n"
+    let dsn = crate::inbound_support::dsn_user_unknown(
+        &format!("ar+{token}@nudge.example.com"),
+        "art@vandelay.example",
+        "bounce-1@mx.vandelay.example",
     );
     let m = deliver(
         &app,

@@ -148,3 +148,19 @@ pub fn header(raw: &str, name: &str) -> Option<String> {
     }
     None
 }
+
+/// An RFC 3464 delivery-status notification from `mx.vandelay.example` saying that `failed` is
+/// an unknown user (5.1.1), sent to `to` (our `ar+<token>` reply address) with `message_id`.
+pub fn dsn_user_unknown(to: &str, failed: &str, message_id: &str) -> String {
+    format!(
+        "From: Mail Delivery System <MAILER-DAEMON@mx.vandelay.example>\r\n\
+         To: {to}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+         Message-ID: <{message_id}>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nThis is the mail system. Your message could not be delivered to {failed}: user unknown.\r\n\
+         --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vandelay.example\r\n\r\n\
+         Final-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <{failed}>: Recipient address rejected: User unknown\r\n\
+         --b1--\r\n"
+    )
+}

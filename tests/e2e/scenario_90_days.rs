@@ -865,15 +865,10 @@ fn customer_replies(
     });
     let reply_to = header(&first, "Reply-To").expect("Reply-To");
     let reply_to = strip_brackets(&reply_to);
-    let dsn = format!(
-        "From: Mail Delivery System <MAILER-DAEMON@mx.vandelay.example>\r\n\
-         To: {reply_to}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
-         Message-ID: <bounce-90@mx.vandelay.example>\r\nAuto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n\
-         Content-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n\
-         --b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered to art@vandelay.example: user unknown.\r\n\
-         --b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.vandelay.example\r\n\r\n\
-         Final-Recipient: rfc822; art@vandelay.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\
-         Diagnostic-Code: smtp; 550 5.1.1 <art@vandelay.example>: User unknown\r\n--b1--\r\n"
+    let dsn = crate::inbound_support::dsn_user_unknown(
+        &reply_to,
+        "art@vandelay.example",
+        "bounce-90@mx.vandelay.example",
     );
     let m = deliver(
         app,

@@ -18,6 +18,9 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub stripe_webhook_secrets: Vec<String>,
     pub erp_webhook_secret: Option<String>,
+    /// How long ledger and inbound changes settle before the account is evaluated
+    /// (`SETTLE_SECONDS`, default 60): one delivery, or a burst of them, is evaluated once, whole.
+    pub settle_seconds: i64,
 }
 
 impl Config {
@@ -49,6 +52,12 @@ impl Config {
                 .map(|s| split_list(&s))
                 .unwrap_or_default(),
             erp_webhook_secret: secret("ERP_WEBHOOK_SECRET"),
+            settle_seconds: var("SETTLE_SECONDS", "60")
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| (0..=3_600).contains(s))
+                .unwrap_or(60),
         }
     }
 }

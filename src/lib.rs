@@ -6,10 +6,12 @@
 //! between Cloudflare's runtime and the domain; decisions are made in the `nudge-*` crates.
 
 mod account;
+mod address;
 mod clock;
 mod config;
 mod http;
 mod ids;
+mod import;
 mod inbound;
 mod inbound_email;
 mod logging;

@@ -18,10 +18,12 @@ use futures_util::future::join_all;
 use serde_json::{json, Value};
 use worker::Env;
 
-use crate::account::{client, Command, EvaluateCommand};
+use crate::account::{AccountClient, EvaluateCommand, Trigger};
 use crate::config::Config;
 use crate::http::error::ApiError;
-use crate::store::{stmt, ts, P};
+use crate::ids::AccountId;
+use crate::store::sweeps::{self, DueRow};
+use crate::store::{ts, Db};
 use crate::{clock, ids, logging};
 
 /// Accounts evaluated concurrently (one D1 query selects them).
@@ -37,7 +39,10 @@ pub const ALARM_SLACK_MINUTES: i64 = 10;
 /// What to sweep.
 #[derive(Debug, Clone)]
 pub struct SweepRequest {
-    pub trigger: String,
+    /// `Cron` (with its expression, recorded on the run) or `Api`.
+    pub trigger: Trigger,
+    /// What the run records as its trigger: the cron expression, or `api`.
+    pub label: String,
     /// Simulated time (only with `TEST_CLOCKS` on; the caller checks).
     pub as_of: Option<DateTime<Utc>>,
     pub max_accounts: Option<usize>,
@@ -48,7 +53,8 @@ pub struct SweepRequest {
 /// Runs the sweep for a cron trigger. Errors are logged, not raised: the next cron retries.
 pub async fn on_cron(cron: &str, env: Env) {
     let req = SweepRequest {
-        trigger: cron.to_string(),
+        trigger: Trigger::Cron,
+        label: cron.to_string(),
         as_of: None,
         max_accounts: None,
         account_id: None,
@@ -61,34 +67,18 @@ pub async fn on_cron(cron: &str, env: Env) {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct DueRow {
-    id: String,
-    next_action_at: Option<String>,
-}
-
 /// One sweep: records its run, evaluates the due accounts, returns the run's figures.
 pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
     let config = Config::from_env(env);
-    let db = env.d1("DB")?;
+    let db = Db::from_env(env)?;
+    let client = AccountClient::new(env);
     let started = clock::wall();
     let now = match req.as_of {
         Some(t) if config.test_clocks => t,
         _ => clock::now(&db, &config).await,
     };
     let id = ids::new_id("sweep", started);
-    stmt(
-        &db,
-        "INSERT INTO sweep_runs (id, trigger, as_of, started_at) VALUES (?1, ?2, ?3, ?4)",
-        &[
-            id.as_str().into(),
-            req.trigger.as_str().into(),
-            P::Text(ts(now)),
-            P::Text(ts(started)),
-        ],
-    )?
-    .run()
-    .await?;
+    sweeps::start(&db, &id, &req.label, now, started).await?;
 
     let max = req
         .max_accounts
@@ -102,7 +92,7 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
     let as_of = req.as_of.filter(|_| config.test_clocks);
     let now_s = ts(now);
     // Alarms are armed only without test clocks; then the cron sweep is the safety net.
-    let is_cron = req.trigger != "api";
+    let is_cron = req.trigger == Trigger::Cron;
     let cutoff = if is_cron && !config.test_clocks {
         ts(now - Duration::minutes(ALARM_SLACK_MINUTES))
     } else {
@@ -128,43 +118,10 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
         let rows: Vec<DueRow> = match phase {
             0 => {
                 phase = 3;
-                let id = req.account_id.clone().unwrap_or_default();
-                stmt(
-                    &db,
-                    "SELECT id, next_action_at FROM accounts WHERE id = ?1",
-                    &[id.into()],
-                )?
-                .all()
-                .await?
-                .results()?
+                sweeps::one(&db, req.account_id.as_deref().unwrap_or_default()).await?
             }
-            1 => stmt(
-                &db,
-                "SELECT id, next_action_at FROM accounts
-                 WHERE next_action_at IS NULL AND deleted = 0 AND id > ?1
-                   AND EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = accounts.id AND i.status = 'open')
-                 ORDER BY id LIMIT ?2",
-                &[null_cursor.as_str().into(), limit.into()],
-            )?
-            .all()
-            .await?
-            .results()?,
-            2 => stmt(
-                &db,
-                "SELECT id, next_action_at FROM accounts
-                 WHERE next_action_at <= ?1 AND deleted = 0
-                   AND (next_action_at > ?2 OR (next_action_at = ?2 AND id > ?3))
-                 ORDER BY next_action_at, id LIMIT ?4",
-                &[
-                    cutoff.as_str().into(),
-                    due_cursor.0.as_str().into(),
-                    due_cursor.1.as_str().into(),
-                    limit.into(),
-                ],
-            )?
-            .all()
-            .await?
-            .results()?,
+            1 => sweeps::never_evaluated(&db, &null_cursor, limit).await?,
+            2 => sweeps::due(&db, &cutoff, (&due_cursor.0, &due_cursor.1), limit).await?,
             _ => break,
         };
         if rows.is_empty() {
@@ -188,11 +145,16 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
         }
         due += rows.len();
         let calls = rows.iter().map(|row| {
-            let cmd = Command::Evaluate(EvaluateCommand {
+            let cmd = EvaluateCommand {
                 as_of,
-                trigger: req.trigger.clone(),
-            });
-            async move { (row.id.clone(), client::send(env, &row.id, cmd).await) }
+                trigger: req.trigger,
+            };
+            let client = &client;
+            async move {
+                let account = AccountId::from(row.id.as_str());
+                let result = client.ask(&account, cmd).await;
+                (row.id.clone(), result)
+            }
         });
         let mut failed = Vec::new();
         for (account_id, result) in join_all(calls).await {
@@ -202,9 +164,9 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
                     if outcomes.len() < 200 {
                         outcomes.push(json!({
                             "account_id": account_id,
-                            "outcome": v["outcome"],
-                            "stage": v["stage"],
-                            "step_key": v["step_key"],
+                            "outcome": v.outcome,
+                            "stage": v.stage,
+                            "step_key": v.step_key,
                         }));
                     }
                 }
@@ -219,41 +181,20 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
             }
         }
         if !failed.is_empty() {
-            let later = ts(now + Duration::minutes(FAILED_RETRY_MINUTES));
-            let pushes = failed
-                .iter()
-                .map(|a| {
-                    stmt(
-                        &db,
-                        "UPDATE accounts SET next_action_at = ?2 WHERE id = ?1",
-                        &[a.as_str().into(), later.as_str().into()],
-                    )
-                })
-                .collect::<worker::Result<Vec<_>>>()?;
-            db.batch(pushes).await?;
+            sweeps::push_back(&db, &failed, now + Duration::minutes(FAILED_RETRY_MINUTES)).await?;
         }
     }
 
     let finished = clock::wall();
-    stmt(
-        &db,
-        "UPDATE sweep_runs SET finished_at = ?2, accounts_due = ?3, accounts_done = ?4, errors = ?5
-         WHERE id = ?1",
-        &[
-            id.as_str().into(),
-            P::Text(ts(finished)),
-            i64::try_from(due).unwrap_or(i64::MAX).into(),
-            i64::try_from(done).unwrap_or(i64::MAX).into(),
-            i64::try_from(errors).unwrap_or(i64::MAX).into(),
-        ],
-    )?
-    .run()
-    .await?;
+    sweeps::finish(&db, &id, finished, due, done, errors).await?;
     let wall_ms = (finished - started).num_milliseconds();
+    let remote = client.remote_io();
     logging::info(
         "sweep.finished",
-        json!({"id": id, "trigger": req.trigger, "as_of": now_s, "due": due, "done": done,
-               "errors": errors, "more": more, "wall_ms": wall_ms}),
+        json!({"id": id, "trigger": req.label, "as_of": now_s, "due": due, "done": done,
+               "errors": errors, "more": more, "wall_ms": wall_ms,
+               "object_calls": client.calls(), "d1_round_trips_sweep": db.round_trips(),
+               "d1_round_trips_accounts": remote.d1_round_trips}),
     );
     Ok(json!({
         "sweep_id": id,

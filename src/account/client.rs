@@ -1,40 +1,89 @@
-//! The worker side of the account objects: send a [`Command`] to one account's object.
+//! The worker side of the account objects: send a command to one account's object and read back
+//! its typed answer. A client counts the object calls it made and the D1 round trips those
+//! objects reported, so a request can log what it cost.
 
-use serde_json::Value;
+use std::cell::Cell;
+
 use worker::{Env, Method, Request, RequestInit};
 
-use super::{Command, Envelope};
-use crate::http::error::ApiError;
+use super::command::{Ask, Envelope, Io, Reply};
+use super::AccountError;
+use crate::ids::AccountId;
 
-/// Sends `command` to the Durable Object of `account_id` and returns its JSON answer.
-/// A non-2xx answer becomes an error carrying the object's message.
-pub async fn send(env: &Env, account_id: &str, command: Command) -> Result<Value, ApiError> {
-    let stub = env
-        .durable_object("ACCOUNT")?
-        .id_from_name(account_id)?
-        .get_stub()?;
-    let envelope = Envelope {
-        account_id: account_id.to_string(),
-        command,
-    };
-    let body = serde_json::to_string(&envelope)
-        .map_err(|e| ApiError::Internal(format!("encode account command: {e}")))?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_body(Some(body.into()));
-    // Durable Object fetches need an absolute URL; the host is never resolved.
-    let req = Request::new_with_init("https://account.nudge/command", &init)?;
-    let mut resp = stub.fetch_with_request(req).await?;
-    let status = resp.status_code();
-    let value: Value = resp.json().await.unwrap_or(Value::Null);
-    if (200..300).contains(&status) {
-        Ok(value)
-    } else {
-        let message = value["error"]
-            .as_str()
-            .unwrap_or("account object failed")
-            .to_string();
-        Err(ApiError::Internal(format!(
-            "account {account_id}: {message} (status {status})"
-        )))
+/// Sends commands to account objects, counting calls and their I/O.
+pub struct AccountClient<'a> {
+    env: &'a Env,
+    calls: Cell<u32>,
+    remote: Cell<Io>,
+}
+
+impl<'a> AccountClient<'a> {
+    pub fn new(env: &'a Env) -> Self {
+        AccountClient {
+            env,
+            calls: Cell::new(0),
+            remote: Cell::new(Io::default()),
+        }
+    }
+
+    /// Object calls made so far.
+    pub fn calls(&self) -> u32 {
+        self.calls.get()
+    }
+
+    /// The D1 cost the called objects reported, summed.
+    pub fn remote_io(&self) -> Io {
+        self.remote.get()
+    }
+
+    fn add(&self, io: Io) {
+        let mut sum = self.remote.get();
+        sum.d1_round_trips = sum.d1_round_trips.saturating_add(io.d1_round_trips);
+        sum.d1_statements = sum.d1_statements.saturating_add(io.d1_statements);
+        self.remote.set(sum);
+    }
+
+    /// Sends `command` to the object of `account_id` and returns its answer. The object's own
+    /// failures come back as the [`AccountError`] it answered with.
+    pub async fn ask<C: Ask>(
+        &self,
+        account_id: &AccountId,
+        command: C,
+    ) -> Result<C::Answer, AccountError> {
+        let runtime =
+            |e: worker::Error| AccountError::Runtime(format!("account {account_id}: {e}"));
+        let namespace = self.env.durable_object("ACCOUNT").map_err(runtime)?;
+        let stub = namespace
+            .id_from_name(account_id.as_str())
+            .and_then(|id| id.get_stub())
+            .map_err(runtime)?;
+        let envelope = Envelope {
+            account_id: account_id.clone(),
+            command: command.into(),
+        };
+        let body = serde_json::to_string(&envelope)
+            .map_err(|e| AccountError::Runtime(format!("encode account command: {e}")))?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Post).with_body(Some(body.into()));
+        // Durable Object fetches need an absolute URL; the host is never resolved.
+        let req =
+            Request::new_with_init("https://account.nudge/command", &init).map_err(runtime)?;
+        self.calls.set(self.calls.get().saturating_add(1));
+        let mut resp = stub.fetch_with_request(req).await.map_err(runtime)?;
+        let status = resp.status_code();
+        let text = resp.text().await.map_err(runtime)?;
+        match serde_json::from_str::<Reply<C::Answer>>(&text) {
+            Ok(Reply::Ok { answer, io }) => {
+                self.add(io);
+                Ok(answer)
+            }
+            Ok(Reply::Err { error, io }) => {
+                self.add(io);
+                Err(error)
+            }
+            Err(e) => Err(AccountError::Runtime(format!(
+                "account {account_id}: unreadable answer (status {status}): {e}"
+            ))),
+        }
     }
 }

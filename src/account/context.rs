@@ -1,34 +1,30 @@
 //! What every command handler of an account object works with.
 
-use chrono::{DateTime, Utc};
-use worker::{D1Database, Env, State};
+use worker::{Env, State};
 
 use crate::config::Config;
+use crate::ids::AccountId;
+use crate::store::Db;
 
-/// The account object's view of the world for one command: its storage, the environment, D1,
-/// the configuration and the time the command runs at.
+/// The account object's view of the world for one command: its storage, the environment, D1
+/// (with this command's round-trip counter), the configuration and the account's id. The time
+/// is read with the account's record (the test clock is a setting), see `clock::now_from`.
 pub struct AccountCtx<'a> {
     pub state: &'a State,
     pub env: &'a Env,
-    pub db: D1Database,
+    pub db: Db,
     pub config: Config,
-    pub account_id: String,
-    /// Wall-clock now, or the test clock when `TEST_CLOCKS` is on and set.
-    pub now: DateTime<Utc>,
+    pub account_id: AccountId,
 }
 
 impl<'a> AccountCtx<'a> {
-    pub async fn new(state: &'a State, env: &'a Env, account_id: String) -> worker::Result<Self> {
-        let config = Config::from_env(env);
-        let db = env.d1("DB")?;
-        let now = crate::clock::now(&db, &config).await;
+    pub fn new(state: &'a State, env: &'a Env, account_id: AccountId) -> worker::Result<Self> {
         Ok(AccountCtx {
             state,
             env,
-            db,
-            config,
+            db: Db::from_env(env)?,
+            config: Config::from_env(env),
             account_id,
-            now,
         })
     }
 }

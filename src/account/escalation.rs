@@ -29,6 +29,15 @@ pub struct OutboxItem {
     /// Wall-clock millis until which a delivery in progress owns this item.
     #[serde(default)]
     pub claimed_until_ms: Option<i64>,
+    /// The message's kind and subject, for its `outbound_messages` row (written with the
+    /// delivery's outcome in the evaluation's one D1 batch).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub subject: String,
+    /// Set once delivered; the item leaves the outbox when its row records that.
+    #[serde(default)]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 /// Everything the object remembers between commands.
@@ -45,6 +54,13 @@ pub struct Memory {
     /// When the account should be evaluated next (the alarm time, also under test clocks when
     /// the real alarm is not armed).
     pub alarm_at: Option<DateTime<Utc>>,
+    /// Wall-clock time the settle timer fires at, while ledger or inbound changes settle.
+    pub settle_at: Option<DateTime<Utc>>,
+    /// Wall-clock time of the first change not yet evaluated (caps the debounce).
+    pub settling_since: Option<DateTime<Utc>>,
+    /// Application time (the test clock when on) of the last change, so a sweep can tell
+    /// whether the account has settled in the time it evaluates at.
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 /// Loads the memory (empty for a new object).

@@ -1,208 +1,278 @@
-//! `Command::Inbound`: act on a customer's message threaded to this account (issue 5).
+//! `Command::Inbound`: act on a customer's message threaded to this account.
 //!
-//! Loads the stored, classified message and the account's book, asks the pure planner
-//! ([`crate::inbound::acting::plan`]) what to do, and writes everything in ONE D1 batch: the
-//! book's diff, event-log rows, tasks, approvals, the out-of-office date, the reply's
-//! `outbound_messages` row (status `sending`) and the message's final status and action.
-//! Sending the reply and forwarding happen in the email handler, which holds the live message;
-//! this object only answers what to send and whether to forward.
+//! Loads the account's record (with the day's reply count and what was done with the message so
+//! far) in one round trip, asks the pure planner ([`crate::inbound::acting::plan`]) what to do,
+//! and writes everything in ONE D1 batch: how the message was understood, the book's diff,
+//! event-log rows, tasks, approvals, the out-of-office date, the reply's `outbound_messages`
+//! row and the message's final status. Then the reply goes out through the one mailer and its
+//! row records the outcome. Forwarding the original to a person needs the live message, so the
+//! email handler does that when the answer says so. A change to the book settles the account
+//! (its alarm evaluates it); nothing is sent to the customer here but the reply.
 
-use nudge_inbound::Classification;
-use serde_json::{json, Value};
+use nudge_inbound::Kind;
+use serde_json::json;
 
-use super::{AccountCtx, InboundCommand};
-use crate::http::error::ApiError;
+use super::{settle, AccountCtx, AccountError, InboundAnswer, InboundCommand};
+use crate::clock;
 use crate::inbound::acting::{self, Inbound, Plan};
-use crate::inbound::reply::{self, Parsed, Sender};
+use crate::inbound::reply::{self, BuiltReply, Sender};
 use crate::inbound::threading;
-use crate::store::{self, stmt, ts, P};
-use crate::{ids, logging};
+use crate::logging;
+use crate::outbound::mailer::Mailer;
+use crate::store::inbound::{self as messages, Understood};
+use crate::store::outbound::{self, NewMessage};
+use crate::store::record::{self, Want};
+use crate::store::tasks::{self, NewTask};
+use crate::store::{self, approvals, Db};
 
 /// A customer Message-ID containing this marker makes the object's batch fail on a real D1
 /// constraint when `TEST_CLOCKS` is on: the e2e proof that a processing failure changes nothing,
 /// leaves a dead letter and forwards the message. Never active in production.
 const TEST_FAILURE_MARKER: &str = "__fail_batch__";
 
-#[derive(serde::Deserialize)]
-struct MessageRow {
-    id: String,
-    envelope_from: String,
-    classification: Option<String>,
-    parsed: Option<String>,
-    status: String,
-    action: Option<String>,
-    summary: Option<String>,
-    processed_at: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct AccountExtras {
-    reply_token: String,
-}
-
-#[derive(serde::Deserialize)]
-struct Count {
-    n: i64,
+/// The kind's stored name.
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Human => "human",
+        Kind::AutoReply => "auto_reply",
+        Kind::Bounce => "bounce",
+    }
 }
 
 /// Acts on the stored, classified message.
-pub async fn handle(ctx: &AccountCtx<'_>, cmd: InboundCommand) -> Result<Value, ApiError> {
+pub async fn handle(
+    ctx: &AccountCtx<'_>,
+    cmd: InboundCommand,
+) -> Result<InboundAnswer, AccountError> {
     let db = &ctx.db;
-    let row: MessageRow = stmt(
+    let wall_now = clock::wall();
+    let record = record::load(
         db,
-        "SELECT id, envelope_from, classification, parsed, status, action, summary, processed_at
-         FROM inbound_messages WHERE id = ?1",
-        &[(&cmd.message_id).into()],
-    )?
-    .first(None)
-    .await?
-    .ok_or_else(|| ApiError::BadRequest(format!("message_id: {} not found", cmd.message_id)))?;
-    if row.processed_at.is_some() {
+        ctx.account_id.as_str(),
+        &Want {
+            replies_since: Some(wall_now - chrono::Duration::hours(24)),
+            inbound_message: Some(&cmd.message_id),
+            ..Want::default()
+        },
+    )
+    .await?;
+    let now = clock::now_from(&record.settings, &ctx.config);
+    let Some(seen) = record.extras.inbound.as_ref() else {
+        return Err(AccountError::NotFound(format!(
+            "message {}",
+            cmd.message_id
+        )));
+    };
+    if seen.processed_at.is_some() {
         // Already acted on (a retried command): answer what was done, do nothing twice.
-        return Ok(json!({
-            "message_id": row.id, "status": row.status, "action": row.action,
-            "summary": row.summary, "forward": false, "reply": null, "repeated": true,
-        }));
+        return Ok(InboundAnswer {
+            message_id: cmd.message_id,
+            status: seen.status.clone(),
+            action: seen.action.clone().unwrap_or_default(),
+            summary: seen.summary.clone().unwrap_or_default(),
+            forward: false,
+            replied: None,
+            repeated: true,
+        });
     }
-    let classification: Classification = row
-        .classification
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .ok_or_else(|| ApiError::Internal(format!("message {} is not classified", row.id)))?;
-    let parsed: Parsed = row
+    let Some(before) = record.book.clone() else {
+        return Err(AccountError::NotFound(format!(
+            "account {}",
+            ctx.account_id
+        )));
+    };
+    // The per-day cap counts in the clock replies are stamped with.
+    let replies_today = if ctx.config.test_clocks {
+        count_replies_since(db, ctx.account_id.as_str(), now).await?
+    } else {
+        record.extras.replies_since
+    };
+    let sender = cmd
         .parsed
-        .as_deref()
-        .and_then(|p| serde_json::from_str(p).ok())
-        .unwrap_or_default();
-    let mut book = store::book::load(db, &ctx.account_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("account {} not found", ctx.account_id)))?;
-    let extras: AccountExtras = stmt(
-        db,
-        "SELECT reply_token FROM accounts WHERE id = ?1",
-        &[(&ctx.account_id).into()],
-    )?
-    .first(None)
-    .await?
-    .ok_or_else(|| ApiError::Internal(format!("account {} not found", ctx.account_id)))?;
-    let since = ts(ctx.now - chrono::Duration::hours(24));
-    let replies_today = stmt(
-        db,
-        "SELECT COUNT(*) AS n FROM outbound_messages
-         WHERE account_id = ?1 AND step_key LIKE 'reply:%' AND status != 'failed' AND created_at >= ?2",
-        &[(&ctx.account_id).into(), since.into()],
-    )?
-    .first::<Count>(None)
-    .await?
-    .map_or(0, |c| c.n.max(0) as u32);
-
-    let sender = parsed
         .from
         .clone()
-        .unwrap_or_else(|| row.envelope_from.to_ascii_lowercase());
+        .unwrap_or_else(|| cmd.envelope_from.to_ascii_lowercase());
     let own = [
         ctx.config.from_address.as_str(),
         ctx.config.inbound_address.as_str(),
     ];
-    let before = book.clone();
-    let plan = acting::plan(
+    let mut book = before.clone();
+    let mut plan = acting::plan(
         &mut book,
         &Inbound {
-            id: &row.id,
+            id: &cmd.message_id,
             sender: &sender,
-            sender_name: parsed.from_name.as_deref(),
-            classification: &classification,
-            now: ctx.now,
+            sender_name: cmd.parsed.from_name.as_deref(),
+            classification: &cmd.classification,
+            now,
             company_name: &ctx.config.company_name,
             replies_today,
             sender_is_own: threading::is_own_address(&sender, &own),
-            remittance_attached: parsed
+            remittance_attached: cmd
+                .parsed
                 .attachments
                 .iter()
                 .any(|a| a["looks_like_remittance"] == true),
         },
     );
-
-    let mut plan = plan;
+    let from = Sender {
+        company_name: &ctx.config.company_name,
+        from_address: &ctx.config.from_address,
+        inbound_address: &ctx.config.inbound_address,
+        reply_token: &record.extras.reply_token,
+    };
     let built = match plan.reply.as_ref() {
-        Some(message) => {
-            let from = Sender {
-                company_name: &ctx.config.company_name,
-                from_address: &ctx.config.from_address,
-                inbound_address: &ctx.config.inbound_address,
-                reply_token: &extras.reply_token,
-            };
-            match reply::build(
-                message,
-                &parsed,
-                &sender,
-                &ctx.account_id,
-                &row.id,
-                &from,
-                ctx.now,
-            ) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    logging::error(
-                        "inbound.reply_build_failed",
-                        json!({"message_id": row.id, "error": e}),
-                    );
-                    plan.action = format!("{}; reply_failed", plan.action);
-                    plan.status = acting::Status::NeedsHuman;
-                    plan.forward = true;
-                    None
-                }
+        Some(message) => match reply::build(
+            message,
+            &cmd.parsed,
+            &sender,
+            ctx.account_id.as_str(),
+            &cmd.message_id,
+            &from,
+            now,
+        ) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                logging::error(
+                    "inbound.reply_build_failed",
+                    json!({"message_id": cmd.message_id, "error": e}),
+                );
+                needs_person(&mut plan, "reply_failed");
+                None
             }
-        }
+        },
         None => None,
     };
 
-    let mut statements = store::book::save_statements(
+    let classification = serde_json::to_string(&cmd.classification)
+        .map_err(|e| AccountError::Runtime(format!("classification: {e}")))?;
+    let parsed = serde_json::to_string(&cmd.parsed)
+        .map_err(|e| AccountError::Runtime(format!("parsed: {e}")))?;
+    let mut statements = vec![messages::understood(
+        db,
+        &cmd.message_id,
+        &Understood {
+            account_id: Some(ctx.account_id.as_str()),
+            matched_by: Some(&cmd.matched_by),
+            kind: kind_name(cmd.classification.kind),
+            classification: &classification,
+            parsed: &parsed,
+        },
+    )?];
+    let diff = book.diff_since(&before);
+    let book_changed = !diff.is_empty();
+    statements.extend(store::book::save_statements(
         db,
         &book,
-        &book.diff_since(&before),
-        &extras.reply_token,
-        ctx.now,
-    )?;
-    statements.extend(plan_statements(ctx, &row.id, &plan, built.as_ref())?);
+        &diff,
+        &record.extras.reply_token,
+        now,
+    )?);
+    statements.extend(plan_statements(
+        ctx,
+        &cmd.message_id,
+        &plan,
+        built.as_ref(),
+        now,
+    )?);
     if ctx.config.test_clocks
-        && parsed
+        && cmd
+            .parsed
             .message_id
             .as_deref()
             .is_some_and(|id| id.contains(TEST_FAILURE_MARKER))
     {
         // The same primary key twice: D1 rolls the whole batch back.
         for _ in 0..2 {
-            statements.push(stmt(
+            statements.push(tasks::insert_with_id(
                 db,
-                "INSERT INTO tasks (id, kind, summary, created_at) VALUES (?1, 'test', 'test', ?2)",
-                &[
-                    format!("test-failure:{}", row.id).into(),
-                    ts(ctx.now).into(),
-                ],
+                &format!("test-failure:{}", cmd.message_id),
+                now,
             )?);
         }
     }
     db.batch(statements).await.map_err(|e| {
-        ApiError::Internal(format!(
+        AccountError::Store(format!(
             "inbound batch for {} failed, nothing applied: {e}",
-            row.id
+            cmd.message_id
         ))
     })?;
 
+    let mut replied = None;
+    if let Some(r) = &built {
+        if send_reply(ctx, r, now).await? {
+            replied = Some(r.kind.clone());
+        } else {
+            // The customer is still owed an answer: a person takes over.
+            plan.forward = true;
+            plan.summary = format!("Automatic reply failed ({}): {}", r.kind, plan.summary);
+        }
+    }
+    if book_changed || plan.out_of_office_until.is_some() {
+        settle::changed(ctx, now).await?;
+    }
     logging::info(
         "inbound.acted",
-        json!({"message_id": row.id, "account_id": ctx.account_id, "action": plan.action,
-               "status": plan.status.as_str(), "reply": built.as_ref().map(|b| &b.kind)}),
+        json!({"message_id": cmd.message_id, "account_id": ctx.account_id, "action": plan.action,
+               "status": plan.status.as_str(), "reply": replied}),
     );
-    Ok(json!({
-        "message_id": row.id,
-        "status": plan.status.as_str(),
-        "action": plan.action,
-        "summary": plan.summary,
-        "forward": plan.forward,
-        "reply": built,
-    }))
+    Ok(InboundAnswer {
+        message_id: cmd.message_id,
+        status: plan.status.as_str().to_string(),
+        action: plan.action,
+        summary: plan.summary,
+        forward: plan.forward,
+        replied,
+        repeated: false,
+    })
+}
+
+fn needs_person(plan: &mut Plan, what: &str) {
+    plan.action = format!("{}; {what}", plan.action);
+    plan.status = acting::Status::NeedsHuman;
+    plan.forward = true;
+}
+
+/// Replies sent to the account in the 24 hours before `now` (test clocks: the simulated day).
+async fn count_replies_since(
+    db: &Db,
+    account_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u32, AccountError> {
+    Ok(outbound::replies_since(db, account_id, now - chrono::Duration::hours(24)).await?)
+}
+
+/// Sends the reply through the mailer and records the outcome on its row.
+async fn send_reply(
+    ctx: &AccountCtx<'_>,
+    r: &BuiltReply,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, AccountError> {
+    let out = Mailer::new(ctx.env, &r.from)
+        .send(&r.to, &r.raw, crate::outbound::mailer::QUICK_ATTEMPTS)
+        .await;
+    ctx.db
+        .run(outbound::delivery(
+            &ctx.db,
+            ctx.account_id.as_str(),
+            &r.step_key,
+            out.sent,
+            out.attempts,
+            out.last_error.as_deref(),
+            now,
+        )?)
+        .await?;
+    let event = if out.sent {
+        "email.replied"
+    } else {
+        "email.reply_failed"
+    };
+    logging::info(
+        event,
+        json!({"account_id": ctx.account_id, "kind": r.kind, "message_id": r.message_id,
+               "attempts": out.attempts, "error": out.last_error}),
+    );
+    Ok(out.sent)
 }
 
 /// Everything but the book diff: events, tasks, approvals, out-of-office, the reply's outbound
@@ -211,87 +281,69 @@ fn plan_statements(
     ctx: &AccountCtx<'_>,
     message_id: &str,
     plan: &Plan,
-    built: Option<&reply::BuiltReply>,
-) -> Result<Vec<worker::D1PreparedStatement>, ApiError> {
+    built: Option<&BuiltReply>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<worker::D1PreparedStatement>, AccountError> {
     let db = &ctx.db;
-    let now = ctx.now;
     let account_id = ctx.account_id.as_str();
     let mut out = Vec::new();
     let cause = format!("email:{message_id}");
     for e in &plan.events {
         let event = nudge_core::event_log::LedgerEvent::new(now, e.kind, &cause, e.data.clone())
-            .map_err(|err| ApiError::Internal(err.to_string()))?;
+            .map_err(|err| AccountError::Runtime(err.to_string()))?;
         out.push(store::book::event_statement(db, account_id, &event)?);
     }
     for t in &plan.tasks {
-        out.push(stmt(
+        let context = t.context.to_string();
+        out.push(tasks::insert(
             db,
-            "INSERT INTO tasks (id, account_id, kind, status, summary, context, created_at)
-             VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6)",
-            &[
-                ids::new_id("task", now).into(),
-                account_id.into(),
-                t.kind.into(),
-                (&t.summary).into(),
-                t.context.to_string().into(),
-                ts(now).into(),
-            ],
+            &NewTask {
+                account_id: Some(account_id),
+                kind: t.kind,
+                assignee: None,
+                summary: &t.summary,
+                step_key: None,
+                context: &context,
+            },
+            now,
         )?);
     }
     for a in &plan.approvals {
-        out.push(stmt(
+        out.push(approvals::insert(
             db,
-            "INSERT INTO approvals (id, account_id, kind, status, step_key, summary, payload, created_at)
-             VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7)
-             ON CONFLICT (account_id, step_key) DO NOTHING",
-            &[
-                ids::new_id("appr", now).into(),
-                account_id.into(),
-                a.kind.into(),
-                format!("inbound:{message_id}").into(),
-                (&a.summary).into(),
-                a.payload.to_string().into(),
-                ts(now).into(),
-            ],
+            account_id,
+            a.kind,
+            &format!("inbound:{message_id}"),
+            &a.summary,
+            &a.payload,
+            now,
         )?);
     }
     if let Some(d) = plan.out_of_office_until {
-        out.push(stmt(
-            db,
-            "UPDATE accounts SET out_of_office_until = ?2, updated_at = ?3 WHERE id = ?1",
-            &[account_id.into(), d.into(), ts(now).into()],
-        )?);
+        out.push(store::book::out_of_office(db, account_id, d, now)?);
     }
     if let Some(r) = built {
-        out.push(stmt(
+        out.push(outbound::insert(
             db,
-            "INSERT INTO outbound_messages (id, account_id, message_id, step_key, kind, to_addr,
-                 subject, status, attempts, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', 0, ?8)
-             ON CONFLICT (account_id, step_key) DO NOTHING",
-            &[
-                ids::new_id("out", now).into(),
-                account_id.into(),
-                (&r.message_id).into(),
-                (&r.step_key).into(),
-                (&r.kind).into(),
-                (&r.to).into(),
-                (&r.subject).into(),
-                ts(now).into(),
-            ],
+            &NewMessage {
+                account_id,
+                message_id: &r.message_id,
+                step_key: &r.step_key,
+                kind: &r.kind,
+                to: &r.to,
+                subject: &r.subject,
+                status: "sending",
+            },
+            now,
         )?);
     }
-    out.push(stmt(
+    out.push(messages::finished(
         db,
-        "UPDATE inbound_messages SET status = ?2, action = ?3, summary = ?4, processed_at = ?5
-         WHERE id = ?1",
-        &[
-            message_id.into(),
-            plan.status.as_str().into(),
-            (&plan.action).into(),
-            (&plan.summary).into(),
-            P::Text(ts(now)),
-        ],
+        message_id,
+        plan.status.as_str(),
+        &plan.action,
+        &plan.summary,
+        now,
     )?);
     Ok(out)
 }

@@ -1,31 +1,41 @@
-//! The `ACCOUNT` Durable Object: one instance per customer account, named by the account id.
+//! The `ACCOUNT` Durable Object: one instance per customer account, named by the account id,
+//! and the one writer of that account's rows.
 //!
-//! Everything that changes an account — a webhook's ledger changes, an inbound email, a sweep,
-//! its own alarm — arrives here as a [`Command`], so those events are serialised per account and
-//! the escalation state (touches and their step keys, timers) is never raced. The ledger itself
-//! lives in D1; the escalation state lives in this object's storage. Each command handler sits in
-//! its own file: `ledger.rs` (webhooks), `inbound.rs` (email), `evaluate.rs` (policy and acting).
+//! Everything that changes an account — a webhook delivery's ledger changes, an inbound email,
+//! an approval decided, a sweep, its own alarm — arrives here as a typed [`Command`] and runs
+//! one at a time (`gate.rs`), so the escalation state is never raced. Ledger and inbound changes
+//! do not act at once: they re-arm the settle timer (`settle.rs`), and the alarm evaluates the
+//! whole, settled account. Handlers: `ledger.rs` (webhooks, manual cash application),
+//! `inbound.rs` (email), `evaluate.rs` (policy and acting), `decide.rs` (approvals), with the
+//! object's own storage in `escalation.rs` and mail sent only through `outbound::mailer`.
 
-pub mod act;
+mod act;
 pub mod client;
 mod command;
 mod context;
+mod decide;
+mod error;
 mod escalation;
 pub mod evaluate;
 mod gate;
-mod inbound;
+pub mod inbound;
 mod ledger;
+mod policy;
+mod settle;
 
-pub use command::{
-    ApplyPaymentCommand, Command, Envelope, EvaluateCommand, InboundCommand, LedgerCommand,
-};
+pub use client::AccountClient;
+pub use command::*;
 pub use context::AccountCtx;
+pub use error::AccountError;
+pub use inbound::kind_name;
 pub use ledger::new_reply_token;
 
+use serde::Serialize;
 use serde_json::json;
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, State};
 
-use crate::http::error::{json_response, ApiError};
+use crate::http::error::json_response;
+use crate::ids::AccountId;
 use crate::logging;
 
 /// Where the object keeps the id of the account it serves (learned from its first command),
@@ -41,6 +51,34 @@ pub struct AccountObject {
     gate: std::rc::Rc<gate::Gate>,
 }
 
+/// The object's answer: the typed answer or the error, with this command's D1 cost.
+fn reply<A: Serialize>(result: Result<A, AccountError>, ctx: &AccountCtx<'_>) -> Response {
+    let io = Io {
+        d1_round_trips: ctx.db.round_trips(),
+        d1_statements: ctx.db.statements(),
+    };
+    let (status, body) = match result {
+        Ok(answer) => (200, serde_json::to_value(Reply::Ok { answer, io })),
+        Err(error) => {
+            logging::error(
+                "account.command_failed",
+                json!({"account_id": ctx.account_id, "error": error.to_string()}),
+            );
+            (
+                error.status(),
+                serde_json::to_value(Reply::<()>::Err { error, io }),
+            )
+        }
+    };
+    match body {
+        Ok(body) => json_response(&body, status),
+        Err(e) => json_response(
+            &json!({"err": {"error": {"kind": "runtime", "detail": e.to_string()}, "io": io}}),
+            500,
+        ),
+    }
+}
+
 impl DurableObject for AccountObject {
     fn new(state: State, env: Env) -> Self {
         Self {
@@ -52,33 +90,40 @@ impl DurableObject for AccountObject {
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let _turn = self.gate.enter().await;
-        let envelope: Envelope = match req.json().await {
+        // Text, then serde_json: the runtime's own JSON decoding turns `null` into a unit value
+        // that optional decimals refuse.
+        let text = req.text().await?;
+        let envelope: Envelope = match serde_json::from_str(&text) {
             Ok(e) => e,
             Err(e) => {
-                return Ok(ApiError::BadRequest(format!("bad account command: {e}")).to_response())
+                let error = AccountError::Runtime(format!("bad account command: {e}"));
+                let body = Reply::<()>::Err {
+                    error,
+                    io: Io::default(),
+                };
+                return Ok(json_response(
+                    &serde_json::to_value(body).unwrap_or_default(),
+                    400,
+                ));
             }
         };
         let storage = self.state.storage();
-        if storage.get::<String>(ACCOUNT_ID_KEY).await?.as_deref() != Some(&envelope.account_id) {
-            storage.put(ACCOUNT_ID_KEY, &envelope.account_id).await?;
+        if storage.get::<String>(ACCOUNT_ID_KEY).await?.as_deref()
+            != Some(envelope.account_id.as_str())
+        {
+            storage
+                .put(ACCOUNT_ID_KEY, envelope.account_id.as_str())
+                .await?;
         }
-        let ctx = AccountCtx::new(&self.state, &self.env, envelope.account_id.clone()).await?;
-        let result = match envelope.command {
-            Command::Ledger(cmd) => ledger::handle(&ctx, cmd).await,
-            Command::Inbound(cmd) => inbound::handle(&ctx, cmd).await,
-            Command::Evaluate(cmd) => evaluate::handle(&ctx, cmd).await,
-            Command::State => evaluate::state(&ctx).await,
-            Command::ApplyPayment(cmd) => ledger::apply_payment(&ctx, cmd).await,
-        };
-        Ok(match result {
-            Ok(body) => json_response(&body, 200),
-            Err(err) => {
-                logging::error(
-                    "account.command_failed",
-                    json!({"account_id": envelope.account_id, "error": err.to_string()}),
-                );
-                err.to_response()
-            }
+        let ctx = AccountCtx::new(&self.state, &self.env, envelope.account_id)?;
+        Ok(match envelope.command {
+            Command::Ledger(cmd) => reply(ledger::handle(&ctx, cmd).await, &ctx),
+            Command::ApplyPayment(cmd) => reply(ledger::apply_payment(&ctx, cmd).await, &ctx),
+            Command::Inbound(cmd) => reply(inbound::handle(&ctx, *cmd).await, &ctx),
+            Command::Evaluate(cmd) => reply(evaluate::handle(&ctx, cmd).await, &ctx),
+            Command::Decide(cmd) => reply(decide::handle(&ctx, cmd).await, &ctx),
+            Command::SetPolicy(cmd) => reply(policy::handle(&ctx, cmd).await, &ctx),
+            Command::State(_) => reply(evaluate::state(&ctx).await, &ctx),
         })
     }
 
@@ -87,21 +132,16 @@ impl DurableObject for AccountObject {
         let Some(account_id) = self.state.storage().get::<String>(ACCOUNT_ID_KEY).await? else {
             return Ok(json_response(&json!({"skipped": "no account"}), 200));
         };
-        let ctx = AccountCtx::new(&self.state, &self.env, account_id.clone()).await?;
-        let result = evaluate::handle(
-            &ctx,
-            EvaluateCommand {
-                as_of: None,
-                trigger: "alarm".into(),
-            },
-        )
-        .await;
-        match result {
-            Ok(body) => Ok(json_response(&body, 200)),
+        let ctx = AccountCtx::new(&self.state, &self.env, AccountId::from(account_id))?;
+        match settle::on_alarm(&ctx).await {
+            Ok(evaluation) => Ok(json_response(
+                &serde_json::to_value(evaluation).unwrap_or_default(),
+                200,
+            )),
             Err(err) => {
                 logging::error(
                     "account.alarm_failed",
-                    json!({"account_id": account_id, "error": err.to_string()}),
+                    json!({"account_id": ctx.account_id, "error": err.to_string()}),
                 );
                 // An error makes the runtime retry the alarm with backoff.
                 Err(worker::Error::RustError(err.to_string()))

@@ -1,4 +1,5 @@
-//! API errors and their one mapping to HTTP: every error is JSON `{"error": "...", ...}`.
+//! API errors and their one mapping to HTTP: every error is JSON `{"error": "...", ...}`. The
+//! other layers' errors (`StoreError`, `AccountError`) become an `ApiError` here and only here.
 
 use serde_json::json;
 use worker::Response;
@@ -23,6 +24,9 @@ pub enum ApiError {
     /// The request conflicts with the current state (an approval already decided, a task done).
     #[error("{0}")]
     Conflict(String),
+    /// The thing a request names does not exist (an approval, a payment, a message).
+    #[error("{0} not found")]
+    Missing(String),
 }
 
 impl ApiError {
@@ -35,6 +39,7 @@ impl ApiError {
             ApiError::Signature { status, .. } => *status,
             ApiError::Validation(_) => 422,
             ApiError::Conflict(_) => 409,
+            ApiError::Missing(_) => 404,
         }
     }
 
@@ -61,6 +66,24 @@ impl ApiError {
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::account::AccountError> for ApiError {
+    fn from(e: crate::account::AccountError) -> Self {
+        use crate::account::AccountError as E;
+        match e {
+            E::NotFound(what) => ApiError::Missing(what),
+            E::Invalid(errors) => ApiError::Validation(errors),
+            E::Conflict(message) => ApiError::Conflict(message),
+            E::Store(message) | E::Runtime(message) => ApiError::Internal(message),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::store::schema_version;
 /// Reports the version, each binding's presence and the D1 schema version.
 /// Always 200 while the worker runs: the body says what is missing.
 pub async fn healthz(env: &Env, config: &Config) -> serde_json::Value {
-    let db = env.d1("DB").ok();
+    let db = crate::store::Db::from_env(env).ok();
     let schema = match &db {
         Some(db) => schema_version(db).await.ok().flatten(),
         None => None,

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 pub mod error;
 mod health;
+mod openapi;
 
 use serde_json::{json, Value};
 use worker::{Env, Method, Request, Response};
@@ -45,7 +46,7 @@ async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
 
     match (method.clone(), segments.as_slice()) {
         (Method::Post, ["webhooks", source]) => crate::webhooks::receive(source, req, env).await,
-        (Method::Get, ["openapi.json"]) => Ok((200, crate::webhooks::openapi())),
+        (Method::Get, ["openapi.json"]) => Ok((200, openapi::openapi())),
         (Method::Get, ["healthz"]) => Ok((200, health::healthz(env, &Config::from_env(env)).await)),
         (_, ["api", rest @ ..]) => {
             let config = Config::from_env(env);

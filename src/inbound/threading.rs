@@ -44,13 +44,6 @@ pub fn reply_tokens(envelope_to: &str, email: Option<&Email>) -> Vec<String> {
     out
 }
 
-/// The lower-cased domain of an address, `None` when it has none.
-pub fn domain_of(address: &str) -> Option<String> {
-    let (_, domain) = address.trim().rsplit_once('@')?;
-    let domain = domain.trim().trim_end_matches('>').to_ascii_lowercase();
-    (!domain.is_empty() && domain.contains('.')).then_some(domain)
-}
-
 /// Mailbox providers shared by many unrelated people: a sender's domain there says nothing about
 /// which customer wrote, so domain threading skips them.
 const PUBLIC_MAIL_DOMAINS: &[&str] = &[
@@ -143,12 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn domains_and_public_providers() {
-        assert_eq!(
-            domain_of("Jane@Globex.Example").as_deref(),
-            Some("globex.example")
-        );
-        assert_eq!(domain_of("nobody"), None);
+    fn public_providers() {
         assert!(is_public_mail_domain("GMAIL.com"));
         assert!(!is_public_mail_domain("globex.example"));
     }

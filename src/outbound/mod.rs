@@ -1,6 +1,6 @@
-//! Outbound mail (issue 6): turning a policy decision into a threaded RFC 5322 message
-//! ([`compose`], pure) and handing it to Cloudflare's `send_email` binding ([`send`]).
+//! Outbound mail: turning a policy decision into a threaded RFC 5322 message ([`compose`],
+//! pure), the operator's template overrides ([`templates`]) and the one [`mailer`].
 
 pub mod compose;
-pub mod send;
+pub mod mailer;
 pub mod templates;

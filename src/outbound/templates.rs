@@ -1,4 +1,4 @@
-//! The operator's template overrides. They are stored in D1 `settings` under [`TEMPLATES_KEY`] as
+//! The operator's template overrides. They are stored in D1 `settings` under `settings::TEMPLATES_KEY` as
 //! a JSON object `{"en/reminder.txt.j2": "<minijinja source>", …}`, validated when set (every kind
 //! and tone must still render), and applied on top of the built-in set for every reminder.
 
@@ -11,9 +11,6 @@ use nudge_outbound::{TemplateError, Templates};
 use serde_json::json;
 
 use crate::logging;
-
-/// The settings key of the overrides.
-pub const TEMPLATES_KEY: &str = "templates";
 
 /// The built-in template set, parsed once per isolate (≈ 1 ms).
 pub fn builtin() -> &'static Templates {

@@ -1,103 +1,23 @@
-//! Loading one account's [`AccountBook`] from D1 and writing back what changed.
+//! Writing back what changed in one account's [`AccountBook`] (reading it is `record.rs`).
 //!
 //! Rows keep the whole domain struct as JSON in `data`; the other columns are copies for queries.
 //! A save is one D1 batch (a transaction): an event's changes land together or not at all.
 
 use chrono::{DateTime, Utc};
-use nudge_core::ledger::{AccountBook, BookDiff, PaymentRefs};
-use serde::de::DeserializeOwned;
-use worker::{D1Database, D1PreparedStatement};
+use nudge_core::ledger::{AccountBook, BookDiff};
+use worker::D1PreparedStatement;
 
-use super::{json, stmt, ts, P};
-
-#[derive(serde::Deserialize)]
-struct DataRow {
-    data: String,
-}
-
-#[derive(serde::Deserialize)]
-struct AccountRow {
-    data: String,
-    deleted: i64,
-}
-
-#[derive(serde::Deserialize)]
-struct PaymentRow {
-    data: String,
-    charge_ref: Option<String>,
-    payment_intent_ref: Option<String>,
-}
-
-fn parse_rows<T: DeserializeOwned>(rows: Vec<DataRow>, table: &str) -> worker::Result<Vec<T>> {
-    rows.into_iter()
-        .map(|r| {
-            serde_json::from_str(&r.data)
-                .map_err(|e| worker::Error::RustError(format!("corrupt {table} row: {e}")))
-        })
-        .collect()
-}
-
-/// Loads the book of `account_id`, or `None` if the account is unknown. One round trip.
-pub async fn load(db: &D1Database, account_id: &str) -> worker::Result<Option<AccountBook>> {
-    let id = || -> P { account_id.into() };
-    let mut results = super::batch(
-        db,
-        vec![
-            stmt(db, "SELECT data, deleted FROM accounts WHERE id = ?1", &[id()])?,
-            stmt(db, "SELECT data FROM contacts WHERE account_id = ?1 ORDER BY email", &[id()])?,
-            stmt(db, "SELECT data FROM invoices WHERE account_id = ?1 ORDER BY due_date, id", &[id()])?,
-            stmt(
-                db,
-                "SELECT data, charge_ref, payment_intent_ref FROM payments WHERE account_id = ?1 ORDER BY received_on, id",
-                &[id()],
-            )?,
-            stmt(db, "SELECT data FROM credit_notes WHERE account_id = ?1 ORDER BY id", &[id()])?,
-            stmt(db, "SELECT data FROM promises WHERE account_id = ?1 ORDER BY created_at, id", &[id()])?,
-            stmt(db, "SELECT data FROM disputes WHERE account_id = ?1 ORDER BY opened_at, id", &[id()])?,
-        ],
-    )
-    .await?;
-
-    let accounts: Vec<AccountRow> = results.next()?.results()?;
-    let Some(account_row) = accounts.into_iter().next() else {
-        return Ok(None);
-    };
-    let account = serde_json::from_str(&account_row.data)
-        .map_err(|e| worker::Error::RustError(format!("corrupt account row: {e}")))?;
-    let mut book = AccountBook::new(account);
-    book.deleted = account_row.deleted != 0;
-    book.contacts = parse_rows(results.next()?.results()?, "contacts")?;
-    book.invoices = parse_rows(results.next()?.results()?, "invoices")?;
-    let payment_rows: Vec<PaymentRow> = results.next()?.results()?;
-    for row in payment_rows {
-        let payment: nudge_core::ledger::Payment = serde_json::from_str(&row.data)
-            .map_err(|e| worker::Error::RustError(format!("corrupt payments row: {e}")))?;
-        if row.charge_ref.is_some() || row.payment_intent_ref.is_some() {
-            book.payment_refs.insert(
-                payment.id.clone(),
-                PaymentRefs {
-                    charge_ref: row.charge_ref,
-                    payment_intent_ref: row.payment_intent_ref,
-                },
-            );
-        }
-        book.payments.push(payment);
-    }
-    book.credit_notes = parse_rows(results.next()?.results()?, "credit_notes")?;
-    book.promises = parse_rows(results.next()?.results()?, "promises")?;
-    book.disputes = parse_rows(results.next()?.results()?, "disputes")?;
-    Ok(Some(book))
-}
+use super::{json, stmt, ts, Db, Result, P};
 
 /// The statements that write `diff` (new and changed rows of `book`). Callers add their own
 /// statements (event log, idempotency record) and run everything as one batch.
 pub fn save_statements(
-    db: &D1Database,
+    db: &Db,
     book: &AccountBook,
     diff: &BookDiff<'_>,
     reply_token: &str,
     now: DateTime<Utc>,
-) -> worker::Result<Vec<D1PreparedStatement>> {
+) -> Result<Vec<D1PreparedStatement>> {
     let now_s = ts(now);
     let account_id = book.account.id.as_str();
     let mut out = Vec::new();
@@ -279,10 +199,10 @@ pub fn save_statements(
 
 /// An append-only event-log row.
 pub fn event_statement(
-    db: &D1Database,
+    db: &Db,
     account_id: &str,
     event: &nudge_core::event_log::LedgerEvent,
-) -> worker::Result<D1PreparedStatement> {
+) -> Result<D1PreparedStatement> {
     stmt(
         db,
         "INSERT INTO ledger_events (account_id, at, kind, cause, data) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -303,4 +223,18 @@ pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
     }
+}
+
+/// The date an auto-reply said the contact is back (no reminders before it).
+pub fn out_of_office(
+    db: &Db,
+    account_id: &str,
+    until: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<D1PreparedStatement> {
+    stmt(
+        db,
+        "UPDATE accounts SET out_of_office_until = ?2, updated_at = ?3 WHERE id = ?1",
+        &[account_id.into(), until.into(), P::Text(ts(now))],
+    )
 }

@@ -8,24 +8,17 @@
 //! inside D1's per-request query limits. Every new account gets `next_action_at = now`, so the
 //! next sweep evaluates it, and one `account_imported` event-log row.
 //!
-//! Accounts that already exist go through their object as an ordinary ledger command (source
-//! `import`), so imported snapshots are merged with what webhooks recorded, never overwrite it.
-//! A batch is atomic; an import is not (it reports per-row errors and loads the good rows). Re-
-//! running the same import is safe: the accounts then exist and are merged through the objects.
-
-use std::collections::BTreeMap;
+//! Accounts that already exist go through their object (see `crate::import`). A batch is
+//! atomic; an import is not (it reports per-row errors and loads the good rows).
 
 use chrono::{DateTime, Utc};
-use nudge_billing::apply::{self, Applied, Stamps};
-use nudge_billing::LedgerChange;
+use nudge_core::ledger::AccountBook;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::D1PreparedStatement;
 
 use super::book::enum_text;
-use super::{json as to_json, stmt, ts, P};
-use crate::account::{client, Command, LedgerCommand};
-use crate::http::error::ApiError;
+use super::{json as to_json, stmt, ts, Db, Result, StoreError, P};
 
 /// Bytes of row JSON per statement (D1 caps a bound string well above this).
 const CHUNK_BYTES: usize = 800_000;
@@ -68,7 +61,7 @@ impl Chunker {
         self.done.push(array);
     }
 
-    fn statements(mut self, db: &D1Database) -> worker::Result<Vec<D1PreparedStatement>> {
+    fn statements(mut self, db: &Db) -> Result<Vec<D1PreparedStatement>> {
         self.flush();
         self.done
             .into_iter()
@@ -111,7 +104,7 @@ const EVENTS_SQL: &str = "INSERT INTO ledger_events (account_id, at, kind, cause
     FROM json_each(?1)";
 
 /// Which of `ids` already have an account row.
-async fn existing_accounts(db: &D1Database, ids: &[&String]) -> worker::Result<Vec<String>> {
+pub async fn existing_accounts(db: &Db, ids: &[&String]) -> Result<Vec<String>> {
     #[derive(Deserialize)]
     struct Row {
         id: String,
@@ -119,65 +112,46 @@ async fn existing_accounts(db: &D1Database, ids: &[&String]) -> worker::Result<V
     let mut out = Vec::new();
     for chunk in ids.chunks(5_000) {
         let array = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into());
-        let rows: Vec<Row> = stmt(
-            db,
-            "SELECT id FROM accounts WHERE id IN (SELECT value FROM json_each(?1))",
-            &[P::Text(array)],
-        )?
-        .all()
-        .await?
-        .results()?;
+        let rows: Vec<Row> = db
+            .all(stmt(
+                db,
+                "SELECT id FROM accounts WHERE id IN (SELECT value FROM json_each(?1))",
+                &[P::Text(array)],
+            )?)
+            .await?;
         out.extend(rows.into_iter().map(|r| r.id));
     }
     Ok(out)
 }
 
-/// Writes an import's changes; returns counts of what was written and how.
-pub async fn write_import(
-    db: &D1Database,
-    env: &Env,
-    changes: Vec<LedgerChange>,
-    now: DateTime<Utc>,
-) -> Result<Value, ApiError> {
-    let import_id = crate::ids::new_id("import", now);
-    let cause = format!("import:{import_id}");
-    let now_s = ts(now);
-    let mut by_account: BTreeMap<String, Vec<LedgerChange>> = BTreeMap::new();
-    for change in changes {
-        if let Some(account) = change.account_ref() {
-            by_account
-                .entry(account.to_string())
-                .or_default()
-                .push(change);
-        }
-    }
-    let ids: Vec<&String> = by_account.keys().collect();
-    let existing = existing_accounts(db, &ids).await?;
+/// What the bulk write did.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Written {
+    pub statements: usize,
+    pub batches: usize,
+}
 
+/// Writes new accounts' books (accounts first, then what refers to them, then the log), in
+/// batches of [`STATEMENTS_PER_BATCH`]. `reply_token` gives each new account its token.
+pub async fn insert_new(
+    db: &Db,
+    books: &[AccountBook],
+    cause: &str,
+    reply_token: impl Fn() -> String,
+    now: DateTime<Utc>,
+) -> Result<Written> {
+    let now_s = ts(now);
     let mut accounts = Chunker::new(ACCOUNTS_SQL);
     let mut contacts = Chunker::new(CONTACTS_SQL);
     let mut invoices = Chunker::new(INVOICES_SQL);
     let mut events = Chunker::new(EVENTS_SQL);
-    let mut new_accounts = 0usize;
-    let mut merged = Vec::new();
-    for (account_id, changes) in &by_account {
-        if existing.contains(account_id) {
-            merged.push(account_id.clone());
-            continue;
-        }
-        new_accounts += 1;
-        let mut book = apply::new_book(account_id, changes);
-        let mut stamps = Stamps::default();
-        let mut applied = Applied::default();
-        for change in changes {
-            apply::apply(&mut book, &mut stamps, change, &cause, now, &mut applied);
-        }
+    for book in books {
         let a = &book.account;
         accounts.push(json!({
             "id": a.id, "name": a.name, "stripe_id": a.stripe_id, "erp_id": a.erp_id,
             "strategic": i64::from(a.strategic), "owner": a.owner, "timezone": a.timezone.name(),
             "locale": a.locale, "dunning_enabled": i64::from(a.dunning_enabled),
-            "reply_token": crate::account::new_reply_token(), "data": to_json(a), "now": now_s,
+            "reply_token": reply_token(), "data": to_json(a), "now": now_s,
         }));
         for c in &book.contacts {
             contacts.push(json!({
@@ -201,44 +175,64 @@ pub async fn write_import(
             "data": json!({"contacts": book.contacts.len(), "invoices": book.invoices.len()}).to_string(),
         }));
     }
-    // Accounts first, then what refers to them, then the log.
     let mut statements = accounts.statements(db)?;
     statements.extend(contacts.statements(db)?);
     statements.extend(invoices.statements(db)?);
     statements.extend(events.statements(db)?);
-    let statement_count = statements.len();
-    let mut batches = 0usize;
+    let mut written = Written {
+        statements: statements.len(),
+        batches: 0,
+    };
     let mut iter = statements.into_iter().peekable();
     while iter.peek().is_some() {
         let chunk: Vec<D1PreparedStatement> = iter.by_ref().take(STATEMENTS_PER_BATCH).collect();
         db.batch(chunk).await.map_err(|e| {
-            ApiError::Internal(format!(
-                "import write failed after {batches} of the batches: {e}"
+            StoreError::D1(format!(
+                "import write failed after {} of the batches: {e}",
+                written.batches
             ))
         })?;
-        batches += 1;
+        written.batches += 1;
     }
+    Ok(written)
+}
 
-    // Existing accounts: merged by their objects like any ledger event.
-    for account_id in &merged {
-        let changes = by_account.remove(account_id).unwrap_or_default();
-        client::send(
-            env,
-            account_id,
-            Command::Ledger(LedgerCommand {
-                source: "import".into(),
-                event_id: format!("{import_id}:{account_id}"),
-                event_type: "import".into(),
-                changes,
-            }),
-        )
-        .await?;
+/// The seed of tests and benchmarks (`TEST_CLOCKS` only): whole books with their switches,
+/// in slices D1 accepts.
+pub async fn seed(
+    db: &Db,
+    seeds: &[(AccountBook, String, Option<bool>, Option<String>)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut statements = Vec::new();
+    for (book, token, shadow, overrides) in seeds {
+        let empty = AccountBook::new(nudge_core::ledger::Account::new(
+            String::new(),
+            String::new(),
+        ));
+        statements.extend(super::book::save_statements(
+            db,
+            book,
+            &book.diff_since(&empty),
+            token,
+            now,
+        )?);
+        statements.push(stmt(
+            db,
+            "UPDATE accounts SET shadow_mode = ?2, overrides = ?3 WHERE id = ?1",
+            &[
+                book.account.id.as_str().into(),
+                (*shadow).into(),
+                overrides.clone().into(),
+            ],
+        )?);
     }
-    Ok(json!({
-        "import_id": import_id,
-        "new_accounts": new_accounts,
-        "existing_accounts": merged.len(),
-        "statements": statement_count,
-        "batches": batches,
-    }))
+    // D1 caps a batch's size; large seeds go in slices.
+    let mut rest = statements;
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(400));
+        db.batch(rest).await?;
+        rest = tail;
+    }
+    Ok(())
 }

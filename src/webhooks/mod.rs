@@ -1,58 +1,76 @@
 //! Billing webhooks (issue 4): `POST /webhooks/stripe` and `POST /webhooks/erp`. Each verifies
 //! its sender's signature (against the wall clock, never the test clock), parses into ledger
 //! changes (`nudge-billing`), and hands each account's changes to its Durable Object, which
-//! applies them idempotently in one D1 batch per event.
+//! applies them idempotently in one D1 batch per delivery and account, then settles: the
+//! account is evaluated a little later, whole, by its own alarm. Nothing is sent from here.
 //!
 //! Statuses: signature refused → 400 (Stripe) / 401 (ERP), nothing stored; body not JSON → 400;
 //! ERP validation → 422 with one entry per bad field, nothing applied; a processing failure →
 //! 500 with nothing partial (the event's batch, idempotency row included, was rolled back), so
 //! the sender's retry applies it cleanly.
 
-mod openapi;
-
 use std::collections::BTreeMap;
 
 use nudge_billing::{erp, stripe, LedgerChange, Outcome, SignatureError};
 use serde_json::{json, Value};
-use worker::{D1Database, Env, Request};
+use worker::{Env, Request};
 
-use crate::account::{client, Command, LedgerCommand};
+use crate::account::{AccountClient, LedgerAnswer, LedgerBatch, LedgerEvent, Source};
 use crate::clock;
 use crate::config::Config;
 use crate::http::error::ApiError;
+use crate::ids::AccountId;
 use crate::logging;
-use crate::store::{stmt, ts};
-
-pub use openapi::openapi;
+use crate::store::{webhook_events, Db};
 
 /// Receives one webhook delivery from `source`.
 pub async fn receive(source: &str, mut req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
-    match source {
-        "stripe" | "erp" => {}
+    let source = match source {
+        "stripe" => Source::Stripe,
+        "erp" => Source::Erp,
         _ => {
             return Err(crate::http::not_found(
                 &req.method(),
                 &format!("/webhooks/{source}"),
             ))
         }
-    }
+    };
     let config = Config::from_env(env);
     let body = req
         .bytes()
         .await
         .map_err(|e| ApiError::BadRequest(format!("unreadable body: {e}")))?;
     let header = |name: &str| req.headers().get(name).ok().flatten().unwrap_or_default();
-    match source {
-        "stripe" => {
+    let db = Db::from_env(env)?;
+    let client = AccountClient::new(env);
+    let result = match source {
+        Source::Stripe => {
             let signature = header("stripe-signature");
-            receive_stripe(env, &config, &signature, &body).await
+            receive_stripe(&db, &client, &config, &signature, &body).await
         }
         _ => {
             let timestamp = header("x-nudge-timestamp");
             let signature = header("x-nudge-signature");
-            receive_erp(env, &config, &timestamp, &signature, &body).await
+            receive_erp(&client, &config, &timestamp, &signature, &body).await
         }
-    }
+    };
+    // The I/O budget of a delivery, measured: object calls and D1 round trips (the worker's
+    // own and those its objects reported).
+    let remote = client.remote_io();
+    logging::info(
+        "webhook.io",
+        json!({"source": source.as_str(),
+               "events": result.as_ref().map(|(_, v)| v["events_in_delivery"].clone()).unwrap_or(Value::Null),
+               "object_calls": client.calls(),
+               "d1_round_trips": db.round_trips() + remote.d1_round_trips,
+               "d1_statements": db.statements() + remote.d1_statements}),
+    );
+    result.map(|(status, mut body)| {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("events_in_delivery");
+        }
+        (status, body)
+    })
 }
 
 fn signature_error(source: &str, status: u16, err: SignatureError) -> ApiError {
@@ -71,8 +89,26 @@ fn signature_error(source: &str, status: u16, err: SignatureError) -> ApiError {
     }
 }
 
+async fn ignored(
+    db: &Db,
+    event_id: &str,
+    event_type: &str,
+    reason: &str,
+) -> Result<(u16, Value), ApiError> {
+    webhook_events::record_ignored(db, "stripe", event_id, event_type, clock::wall()).await?;
+    logging::info(
+        "webhook.ignored",
+        json!({"source": "stripe", "event_id": event_id, "type": event_type, "reason": reason}),
+    );
+    Ok((
+        200,
+        json!({"received": true, "event_id": event_id, "ignored": reason, "events_in_delivery": 1}),
+    ))
+}
+
 async fn receive_stripe(
-    env: &Env,
+    db: &Db,
+    client: &AccountClient<'_>,
     config: &Config,
     signature: &str,
     body: &[u8],
@@ -92,49 +128,48 @@ async fn receive_stripe(
     .map_err(|e| signature_error("stripe", 400, e))?;
     let event = stripe::parse_event(body).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let outcome = stripe::changes(&event).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let db = env.d1("DB")?;
     let changes = match outcome {
         Outcome::Ignored { reason } => {
-            record_ignored(&db, "stripe", &event.id, &event.event_type, &reason).await?;
-            return Ok((
-                200,
-                json!({"received": true, "event_id": event.id, "ignored": reason}),
-            ));
+            return ignored(db, &event.id, &event.event_type, &reason).await;
         }
         Outcome::Apply { changes } => changes,
     };
-    let groups = group_by_account(&db, changes).await?;
+    let groups = group_by_account(db, changes).await?;
     if groups.is_empty() {
-        let reason = "no recorded payment for the charge";
-        record_ignored(&db, "stripe", &event.id, &event.event_type, reason).await?;
-        return Ok((
-            200,
-            json!({"received": true, "event_id": event.id, "ignored": reason}),
-        ));
+        return ignored(
+            db,
+            &event.id,
+            &event.event_type,
+            "no recorded payment for the charge",
+        )
+        .await;
     }
     let mut results = Vec::new();
     for (account_id, changes) in groups {
-        let answer = client::send(
-            env,
-            &account_id,
-            Command::Ledger(LedgerCommand {
-                source: "stripe".into(),
-                event_id: event.id.clone(),
-                event_type: event.event_type.clone(),
-                changes,
-            }),
-        )
-        .await?;
-        results.push(summary(&account_id, &answer));
+        let answer = client
+            .ask(
+                &account_id,
+                LedgerBatch {
+                    source: Source::Stripe,
+                    events: vec![LedgerEvent {
+                        event_id: event.id.clone(),
+                        event_type: event.event_type.clone(),
+                        changes,
+                    }],
+                },
+            )
+            .await?;
+        results.push(summary(&answer));
     }
     Ok((
         200,
-        json!({"received": true, "event_id": event.id, "type": event.event_type, "accounts": results}),
+        json!({"received": true, "event_id": event.id, "type": event.event_type,
+               "accounts": results, "events_in_delivery": 1}),
     ))
 }
 
 async fn receive_erp(
-    env: &Env,
+    client: &AccountClient<'_>,
     config: &Config,
     timestamp: &str,
     signature: &str,
@@ -154,59 +189,64 @@ async fn receive_erp(
         [only] if only.path == "body" => ApiError::BadRequest(only.to_string()),
         _ => ApiError::Validation(errors),
     })?;
-    // Events of one account in order, accounts one after the other; each event is its own
-    // idempotent unit (one D1 batch in the account's object).
-    let mut by_account: BTreeMap<String, Vec<&erp::ErpEvent>> = BTreeMap::new();
+    // One command per account with all of that account's events in delivery order: applied in
+    // one D1 batch and evaluated once, whole, when the account has settled.
+    let mut by_account: BTreeMap<AccountId, Vec<LedgerEvent>> = BTreeMap::new();
     for event in &events {
         by_account
-            .entry(event.account_ref().to_string())
+            .entry(AccountId::from(event.account_ref()))
             .or_default()
-            .push(event);
+            .push(LedgerEvent {
+                event_id: event.id.clone(),
+                event_type: event.event_type().into(),
+                changes: erp::changes(event),
+            });
     }
     let mut applied = 0usize;
     let mut duplicates = 0usize;
     let mut results = Vec::new();
-    for (account_id, events) in by_account {
-        for event in events {
-            let answer = client::send(
-                env,
+    for (account_id, account_events) in by_account {
+        let answer = client
+            .ask(
                 &account_id,
-                Command::Ledger(LedgerCommand {
-                    source: "erp".into(),
-                    event_id: event.id.clone(),
-                    event_type: event.event_type().into(),
-                    changes: erp::changes(event),
-                }),
+                LedgerBatch {
+                    source: Source::Erp,
+                    events: account_events,
+                },
             )
             .await?;
-            if answer["duplicate"] == true {
+        for outcome in &answer.events {
+            if outcome.duplicate {
                 duplicates += 1;
             } else {
                 applied += 1;
             }
-            results.push(json!({"id": event.id, "account_id": account_id,
-                                "duplicate": answer["duplicate"], "queued": answer["queued"]}));
+            results.push(json!({"id": outcome.event_id, "account_id": account_id,
+                                "duplicate": outcome.duplicate, "queued": answer.queued}));
         }
     }
     Ok((
         200,
-        json!({"received": events.len(), "applied": applied, "duplicates": duplicates, "events": results}),
+        json!({"received": events.len(), "applied": applied, "duplicates": duplicates,
+               "events": results, "events_in_delivery": events.len()}),
     ))
 }
 
-fn summary(account_id: &str, answer: &Value) -> Value {
-    json!({"account_id": account_id, "duplicate": answer["duplicate"], "queued": answer["queued"],
-           "events": answer["events"]})
+fn summary(answer: &LedgerAnswer) -> Value {
+    let duplicate = answer.events.iter().all(|e| e.duplicate);
+    let events: Vec<&String> = answer.events.iter().flat_map(|e| &e.events).collect();
+    json!({"account_id": answer.account_id, "duplicate": duplicate, "queued": answer.queued,
+           "events": events, "settle_at": answer.settle_at})
 }
 
 /// Groups changes by account, resolving disputes and refunds that name only a charge through
-/// the recorded payment's `charge_ref` / `payment_intent_ref`. Changes whose account cannot be
-/// found are dropped (logged).
+/// the recorded payment's `charge_ref` / `payment_intent_ref` (one D1 look-up, only for those).
+/// Changes whose account cannot be found are dropped (logged).
 async fn group_by_account(
-    db: &D1Database,
+    db: &Db,
     changes: Vec<LedgerChange>,
-) -> Result<BTreeMap<String, Vec<LedgerChange>>, ApiError> {
-    let mut groups: BTreeMap<String, Vec<LedgerChange>> = BTreeMap::new();
+) -> Result<BTreeMap<AccountId, Vec<LedgerChange>>, ApiError> {
+    let mut groups: BTreeMap<AccountId, Vec<LedgerChange>> = BTreeMap::new();
     for change in changes {
         let account = match change.account_ref() {
             Some(a) => Some(a.to_string()),
@@ -225,11 +265,11 @@ async fn group_by_account(
                     } => (Some(charge_ref.clone()), payment_intent_ref.clone()),
                     _ => (None, None),
                 };
-                account_of_charge(db, charge.as_deref(), intent.as_deref()).await?
+                webhook_events::account_of_charge(db, charge.as_deref(), intent.as_deref()).await?
             }
         };
         match account {
-            Some(a) => groups.entry(a).or_default().push(change),
+            Some(a) => groups.entry(AccountId::from(a)).or_default().push(change),
             None => logging::info(
                 "webhook.change_without_account",
                 json!({"change": change_kind(&change)}),
@@ -243,56 +283,4 @@ fn change_kind(change: &LedgerChange) -> Value {
     serde_json::to_value(change)
         .map(|v| v["kind"].clone())
         .unwrap_or(Value::Null)
-}
-
-async fn account_of_charge(
-    db: &D1Database,
-    charge: Option<&str>,
-    intent: Option<&str>,
-) -> Result<Option<String>, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        account_id: String,
-    }
-    if charge.is_none() && intent.is_none() {
-        return Ok(None);
-    }
-    let row: Option<Row> = stmt(
-        db,
-        "SELECT account_id FROM payments
-         WHERE (?1 IS NOT NULL AND charge_ref = ?1) OR (?2 IS NOT NULL AND payment_intent_ref = ?2)
-         LIMIT 1",
-        &[charge.into(), intent.into()],
-    )?
-    .first(None)
-    .await?;
-    Ok(row.map(|r| r.account_id))
-}
-
-/// Records an acknowledged event that changes nothing (so a replay is recognised as such).
-async fn record_ignored(
-    db: &D1Database,
-    source: &str,
-    event_id: &str,
-    event_type: &str,
-    reason: &str,
-) -> Result<(), ApiError> {
-    stmt(
-        db,
-        "INSERT INTO webhook_events (source, event_id, type, account_id, received_at, outcome)
-         VALUES (?1, ?2, ?3, NULL, ?4, 'ignored') ON CONFLICT (source, event_id) DO NOTHING",
-        &[
-            source.into(),
-            event_id.into(),
-            event_type.into(),
-            ts(clock::wall()).into(),
-        ],
-    )?
-    .run()
-    .await?;
-    logging::info(
-        "webhook.ignored",
-        json!({"source": source, "event_id": event_id, "type": event_type, "reason": reason}),
-    );
-    Ok(())
 }

@@ -156,6 +156,8 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
         ),
         ("ERP_WEBHOOK_SECRET".to_string(), ERP_SECRET.to_string()),
         ("TEST_CLOCKS".to_string(), "true".to_string()),
+        // Ledger and inbound changes settle for a second before the account's alarm acts.
+        ("SETTLE_SECONDS".to_string(), "1".to_string()),
     ];
     vars.extend(options.vars);
     for (k, v) in vars {

@@ -21,6 +21,7 @@ mod scenario_90_days;
 mod scenario_erp;
 mod scenario_inbound;
 mod scenario_ladder;
+mod settle;
 mod sweep_approvals;
 mod sweep_bench;
 mod sweep_failures;

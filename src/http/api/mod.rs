@@ -1,12 +1,20 @@
-//! The operator API under `/api/` (bearer token checked by the router before we get here).
-//! Routes are grouped by domain, one module each; this file only picks the module.
+//! The operator API under `/api/` (bearer token checked by the router before we get here): one
+//! file per resource, and this one route table. Reads go to D1 through `store/`; every change
+//! to an account goes to its Durable Object.
 
-// `PUT /api/accounts/{id}/policy`: per-account overrides and switches (issue 6).
-mod account_policy;
+mod accounts;
+mod approvals;
+mod classify;
+mod clock;
+mod import;
 mod inbound;
-mod ledger;
+mod outbound;
+mod params;
 mod sweeps;
+mod tasks;
 mod templates;
+mod test_support;
+mod unapplied;
 
 use serde_json::Value;
 use worker::{Env, Method, Request};
@@ -14,7 +22,14 @@ use worker::{Env, Method, Request};
 use super::error::ApiError;
 use crate::config::Config;
 
-/// Dispatches `/api/<segments>` to the module that owns the first segment.
+/// What a handler gets: the request, the environment and the configuration.
+pub struct Call<'a> {
+    pub req: Request,
+    pub env: &'a Env,
+    pub config: &'a Config,
+}
+
+/// Dispatches `/api/<segments>`.
 pub async fn route(
     method: Method,
     segments: &[&str],
@@ -22,35 +37,40 @@ pub async fn route(
     env: &Env,
     config: &Config,
 ) -> Result<(u16, Value), ApiError> {
-    match segments.first().copied() {
-        // The ledger: accounts, unapplied cash, bulk import (issue 4).
-        Some("accounts" | "unapplied" | "import") => {
-            ledger::route(method, segments, req, env, config).await
+    let path = req.path();
+    let call = Call { req, env, config };
+    use Method::{Get, Post, Put};
+    let body = match (method.clone(), segments) {
+        (Get, ["accounts"]) => accounts::list(call).await,
+        (Get, ["accounts", id]) => accounts::detail(call, id).await,
+        (Put, ["accounts", id, "policy"]) => accounts::put_policy(call, id).await,
+        (Get, ["unapplied"]) => unapplied::list(call).await,
+        (Post, ["unapplied", id, "apply"]) => unapplied::apply(call, id).await,
+        (Post, ["import"]) => import::import(call).await,
+        (Get, ["inbound"]) => inbound::list(call).await,
+        (Get, ["inbound", id]) => inbound::get(call, id).await,
+        (Post, ["classify"]) => classify::classify(call).await,
+        (Post, ["sweep"]) => sweeps::run(call).await,
+        (Get, ["sweeps"]) => sweeps::list(call).await,
+        (Get, ["sweeps", "accounts", id]) => sweeps::account_state(call, id).await,
+        (Get, ["clock"]) => clock::get(call).await,
+        (Post, ["clock"]) => clock::set(call).await,
+        (Get, ["approvals"]) => approvals::list(call).await,
+        (Get, ["approvals", id]) => approvals::get(call, id).await,
+        (Post, ["approvals", id, "approve"]) => approvals::decide(call, id, true).await,
+        (Post, ["approvals", id, "reject"]) => approvals::decide(call, id, false).await,
+        (Get, ["tasks"]) => tasks::list(call).await,
+        (Post, ["tasks", id, "done"]) => tasks::done(call, id).await,
+        (Get, ["outbound"]) => outbound::list(call).await,
+        (Get, ["templates"]) => templates::list(call).await,
+        (Put, ["templates", locale, file]) => templates::put(call, locale, file).await,
+        (Method::Delete, ["templates", locale, file]) => {
+            templates::delete(call, locale, file).await
         }
-        // Inbound mail: the message log and the side-effect-free classifier (issue 5).
-        // `test/book/{id}` is a test-only view (TEST_CLOCKS on), see inbound.rs.
-        Some("inbound" | "classify" | "test") => {
-            inbound::route(method, segments, req, env, config).await
-        }
-        // Sweeps, the test clock, approvals, tasks, outbound mail (issue 6).
-        Some("sweep" | "sweeps" | "clock" | "approvals" | "tasks" | "outbound") => {
-            sweeps::route(method, segments, req, env, config).await
-        }
-        // The operator's template overrides (issue 6).
-        Some("templates") => templates::route(method, segments, req, env, config).await,
-        _ => Err(super::not_found(&method, &req.path())),
-    }
-}
-
-/// Reads `?limit=` (1..=500, default 50).
-pub(crate) fn limit(req: &Request) -> Result<u32, ApiError> {
-    let url = req.url()?;
-    match url.query_pairs().find(|(k, _)| k == "limit") {
-        None => Ok(50),
-        Some((_, v)) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| ApiError::BadRequest("limit: must be an integer from 1 to 500".into())),
-    }
+        // Test-only routes: they answer only with TEST_CLOCKS on.
+        (Post, ["sweeps", "seed"]) => test_support::seed(call).await,
+        (Get, ["test", "book", id]) if config.test_clocks => test_support::book(call, id).await,
+        (m, _) => Err(super::not_found(&m, &path)),
+    }?;
+    Ok((200, body))
 }

@@ -2,54 +2,36 @@
 //! minijinja source as the body), `DELETE /api/templates/{locale}/{file}`. An override is validated
 //! before it is stored: it must parse and every message kind and tone must still render.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
-use worker::{Env, Method, Request};
 
+use super::Call;
 use crate::clock;
-use crate::config::Config;
 use crate::http::error::ApiError;
-use crate::outbound::templates::{apply, builtin, parse_overrides, TEMPLATES_KEY};
-use crate::store::settings;
+use crate::outbound::templates::{apply, builtin, parse_overrides};
+use crate::store::settings::{self, TEMPLATES_KEY};
+use crate::store::Db;
 
-/// Dispatches the template routes.
-pub async fn route(
-    method: Method,
-    segments: &[&str],
-    req: Request,
-    env: &Env,
-    config: &Config,
-) -> Result<(u16, Value), ApiError> {
-    match (method, segments) {
-        (Method::Get, ["templates"]) => list(env).await.map(|v| (200, v)),
-        (Method::Put, ["templates", locale, file]) => {
-            put(&format!("{locale}/{file}"), req, env, config)
-                .await
-                .map(|v| (200, v))
-        }
-        (Method::Delete, ["templates", locale, file]) => {
-            delete(&format!("{locale}/{file}"), env, config)
-                .await
-                .map(|v| (200, v))
-        }
-        (m, _) => Err(crate::http::not_found(&m, &req.path())),
-    }
-}
-
-async fn stored(env: &Env) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
-    let db = env.d1("DB")?;
+async fn stored(db: &Db) -> Result<BTreeMap<String, String>, ApiError> {
     Ok(parse_overrides(
-        settings::get(&db, TEMPLATES_KEY).await?.as_deref(),
+        settings::get(db, TEMPLATES_KEY).await?.as_deref(),
     ))
 }
 
-async fn list(env: &Env) -> Result<Value, ApiError> {
-    let overrides = stored(env).await?;
+/// The built-in template names and the stored overrides.
+pub async fn list(call: Call<'_>) -> Result<Value, ApiError> {
+    let db = Db::from_env(call.env)?;
+    let overrides = stored(&db).await?;
     let names: Vec<&str> = builtin().names().collect();
     Ok(json!({ "builtin": names, "overrides": overrides }))
 }
 
-async fn put(name: &str, mut req: Request, env: &Env, config: &Config) -> Result<Value, ApiError> {
-    let source = req
+/// Stores one override, if the whole resulting set still renders.
+pub async fn put(mut call: Call<'_>, locale: &str, file: &str) -> Result<Value, ApiError> {
+    let name = format!("{locale}/{file}");
+    let source = call
+        .req
         .text()
         .await
         .map_err(|e| ApiError::BadRequest(format!("body: not text ({e})")))?;
@@ -58,8 +40,9 @@ async fn put(name: &str, mut req: Request, env: &Env, config: &Config) -> Result
             "body: the template source is empty".into(),
         ));
     }
-    let mut overrides = stored(env).await?;
-    overrides.insert(name.to_string(), source);
+    let db = Db::from_env(call.env)?;
+    let mut overrides = stored(&db).await?;
+    overrides.insert(name.clone(), source);
     // Validate the whole resulting set: an override may only be stored if every kind still renders.
     apply(&overrides).map_err(|(path, e)| {
         ApiError::Validation(vec![nudge_billing::FieldError {
@@ -67,31 +50,30 @@ async fn put(name: &str, mut req: Request, env: &Env, config: &Config) -> Result
             message: e.to_string(),
         }])
     })?;
-    save(env, config, &overrides).await?;
+    save(&call, &db, &overrides).await?;
     Ok(json!({ "name": name, "overrides": overrides.len() }))
 }
 
-async fn delete(name: &str, env: &Env, config: &Config) -> Result<Value, ApiError> {
-    let mut overrides = stored(env).await?;
-    if overrides.remove(name).is_none() {
-        return Err(ApiError::NotFound {
-            method: "DELETE".into(),
-            path: format!("/api/templates/{name}"),
-        });
+/// Removes one override (the built-in template applies again).
+pub async fn delete(call: Call<'_>, locale: &str, file: &str) -> Result<Value, ApiError> {
+    let name = format!("{locale}/{file}");
+    let db = Db::from_env(call.env)?;
+    let mut overrides = stored(&db).await?;
+    if overrides.remove(&name).is_none() {
+        return Err(ApiError::Missing(format!("template override {name}")));
     }
-    save(env, config, &overrides).await?;
+    save(&call, &db, &overrides).await?;
     Ok(json!({ "name": name, "overrides": overrides.len() }))
 }
 
 async fn save(
-    env: &Env,
-    config: &Config,
-    overrides: &std::collections::BTreeMap<String, String>,
+    call: &Call<'_>,
+    db: &Db,
+    overrides: &BTreeMap<String, String>,
 ) -> Result<(), ApiError> {
-    let db = env.d1("DB")?;
-    let now = clock::now(&db, config).await;
+    let now = clock::now(db, call.config).await;
     let text = serde_json::to_string(overrides)
         .map_err(|e| ApiError::Internal(format!("encode overrides: {e}")))?;
-    settings::put(&db, TEMPLATES_KEY, &text, now).await?;
+    settings::put(db, TEMPLATES_KEY, &text, now).await?;
     Ok(())
 }

@@ -1,0 +1,70 @@
+//! Reading a request's query parameters and JSON body, each error naming its field.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use worker::Request;
+
+use crate::http::error::ApiError;
+
+/// A query parameter, decoded.
+pub fn query(req: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    let url = req.url()?;
+    Ok(url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned()))
+}
+
+/// `?limit=` (1..=500, default 50).
+pub fn limit(req: &Request) -> Result<u32, ApiError> {
+    match query(req, "limit")? {
+        None => Ok(50),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=500).contains(n))
+            .ok_or_else(|| ApiError::BadRequest("limit: must be an integer from 1 to 500".into())),
+    }
+}
+
+/// `?offset=` (default 0).
+pub fn offset(req: &Request) -> Result<u32, ApiError> {
+    match query(req, "offset")? {
+        None => Ok(0),
+        Some(v) => v
+            .parse::<u32>()
+            .map_err(|_| ApiError::BadRequest("offset: must be a non-negative integer".into())),
+    }
+}
+
+/// A query parameter that must be one of `allowed`.
+pub fn one_of(req: &Request, name: &str, allowed: &[&str]) -> Result<Option<String>, ApiError> {
+    let value = query(req, name)?;
+    if let Some(v) = value.as_deref() {
+        if !allowed.contains(&v) {
+            return Err(ApiError::BadRequest(format!(
+                "{name}: must be one of {}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(value)
+}
+
+/// The JSON body, or `T::default()` when the body is empty.
+pub async fn body<T: for<'de> Deserialize<'de> + Default>(
+    req: &mut Request,
+) -> Result<T, ApiError> {
+    let text = req.text().await.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    serde_json::from_str(&text).map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// An RFC 3339 time.
+pub fn time(field: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ApiError::BadRequest(format!("{field}: must be an RFC 3339 time")))
+}

@@ -1,0 +1,125 @@
+//! Read-only queries over accounts and their payments for the operator API: search, the
+//! account page's extras, the unapplied-cash queue, and which account a payment belongs to.
+
+use serde_json::Value;
+
+use super::{stmt, Db, Result, P};
+
+/// Accounts matching part of the name or id, an exact Stripe/ERP id, or part of a contact
+/// email (`like` is the escaped `%q%`), one more than `limit` so the caller sees if there are
+/// more.
+pub async fn search(
+    db: &Db,
+    q: Option<&str>,
+    like: Option<&str>,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<Value>> {
+    db.all(stmt(
+        db,
+        "SELECT a.id, a.name, a.stripe_id, a.erp_id, a.deleted, a.dunning_enabled, a.stage,
+                a.next_action_at, a.updated_at,
+                (SELECT COUNT(*) FROM invoices i WHERE i.account_id = a.id AND i.status = 'open') AS open_invoices
+         FROM accounts a
+         WHERE ?1 IS NULL
+            OR lower(a.name) LIKE ?2 ESCAPE '\\'
+            OR lower(a.id) LIKE ?2 ESCAPE '\\'
+            OR a.stripe_id = ?1 OR a.erp_id = ?1
+            OR a.id IN (SELECT c.account_id FROM contacts c WHERE c.email LIKE ?2 ESCAPE '\\')
+         ORDER BY a.name COLLATE NOCASE, a.id
+         LIMIT ?3 OFFSET ?4",
+        &[
+            q.into(),
+            like.into(),
+            P::Int(i64::from(limit) + 1),
+            P::Int(i64::from(offset)),
+        ],
+    )?)
+    .await
+}
+
+/// The account row's columns the account page shows besides the book.
+#[derive(Debug, serde::Deserialize)]
+pub struct AccountMeta {
+    pub stage: Option<String>,
+    pub next_action_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The account page's extras in one round trip: the row's meta, the queued payments with their
+/// suggestions, and the last 50 ledger events (newest first).
+pub async fn page_extras(
+    db: &Db,
+    id: &str,
+) -> Result<(Option<AccountMeta>, Vec<Value>, Vec<Value>)> {
+    let mut results = db
+        .batch(vec![
+            stmt(
+                db,
+                "SELECT stage, next_action_at, created_at, updated_at FROM accounts WHERE id = ?1",
+                &[id.into()],
+            )?,
+            stmt(
+                db,
+                "SELECT id, suggestions FROM payments
+                 WHERE account_id = ?1 AND status != 'applied' AND suggestions IS NOT NULL
+                 ORDER BY received_on, id",
+                &[id.into()],
+            )?,
+            stmt(
+                db,
+                "SELECT seq, at, kind, cause, data FROM ledger_events WHERE account_id = ?1
+                 ORDER BY seq DESC LIMIT 50",
+                &[id.into()],
+            )?,
+        ])
+        .await?;
+    let meta: Option<AccountMeta> = results.rows()?.into_iter().next();
+    Ok((meta, results.rows()?, results.rows()?))
+}
+
+/// Payments waiting for a person, oldest first, with the account's name.
+pub async fn unapplied(db: &Db, limit: u32) -> Result<Vec<Value>> {
+    db.all(stmt(
+        db,
+        "SELECT p.id, p.account_id, a.name AS account_name, p.amount, p.currency, p.received_on,
+                p.reference, p.unapplied, p.status, p.suggestions
+         FROM payments p LEFT JOIN accounts a ON a.id = p.account_id
+         WHERE p.status != 'applied' AND p.suggestions IS NOT NULL
+         ORDER BY p.received_on, p.id LIMIT ?1",
+        &[P::Int(i64::from(limit))],
+    )?)
+    .await
+}
+
+/// The account a payment belongs to.
+pub async fn account_of_payment(db: &Db, payment_id: &str) -> Result<Option<String>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        account_id: String,
+    }
+    let row: Option<Row> = db
+        .first(stmt(
+            db,
+            "SELECT account_id FROM payments WHERE id = ?1",
+            &[payment_id.into()],
+        )?)
+        .await?;
+    Ok(row.map(|r| r.account_id))
+}
+
+/// The account's overrides and shadow switch; due at the next sweep (whatever its time, also a
+/// simulated one).
+pub fn set_policy(
+    db: &Db,
+    account_id: &str,
+    overrides: Option<&str>,
+    shadow_mode: Option<bool>,
+) -> Result<worker::D1PreparedStatement> {
+    stmt(
+        db,
+        "UPDATE accounts SET overrides = ?2, shadow_mode = ?3, next_action_at = NULL WHERE id = ?1",
+        &[account_id.into(), overrides.into(), shadow_mode.into()],
+    )
+}

@@ -7,7 +7,11 @@
 //! Everything here is pure: no I/O, no clock. Message-IDs ([`message_id`]) and reply tokens
 //! ([`reply_token`]) are deterministic so that a retried send is recognisable and a reply can be
 //! threaded back to its account.
+//!
+//! [`compose`] goes one step earlier: from a policy decision (`nudge-policy`) and the account's
+//! book to a finished reminder.
 
+pub mod compose;
 pub mod format;
 pub mod ids;
 pub mod locale;

@@ -9,7 +9,7 @@
 //! threaded back to its account.
 //!
 //! [`compose`] goes one step earlier: from a policy decision (`nudge-policy`) and the account's
-//! book to a finished reminder.
+//! book to a finished reminder; [`reply`] builds the answer to a customer's message.
 
 pub mod compose;
 pub mod format;
@@ -18,6 +18,7 @@ pub mod locale;
 pub mod message;
 pub mod mime;
 pub mod render;
+pub mod reply;
 pub mod templates;
 pub mod token;
 mod view;

@@ -1,6 +1,8 @@
 //! Inbound mail (issue 5), the parts shared by the email handler and the account object:
-//! threading helpers, the pure acting plan, and building the threaded reply.
+//! threading helpers, the acting plan (pure, in `nudge-inbound`), and building the threaded reply
+//! (pure, in `nudge-outbound`).
 
-pub mod acting;
+/// Re-exported so that `crate::inbound::acting::…` paths keep working.
+pub use nudge_inbound::acting;
 pub mod reply;
 pub mod threading;

@@ -1,55 +1,13 @@
-//! Building the answer to a customer's message: rendered with `nudge-outbound`, threaded on the
-//! customer's message (In-Reply-To its Message-ID, References its thread plus it), Reply-To the
-//! account's `ar+<token>@…` address, `Auto-Submitted: auto-generated`.
+//! Building the answer to a customer's message. The pure builder is
+//! [`nudge_outbound::reply`]; this adapter renders with the isolate's cached built-in templates
+//! (replies do not use the operator's overrides) and reports a failure as text for the log.
 
 use chrono::{DateTime, Utc};
-use nudge_outbound::{build_mime, render, Mailbox, MessageContext, Outbound, Thread};
-use serde::{Deserialize, Serialize};
+use nudge_outbound::MessageContext;
 
-/// The threading facts of the customer's message that a reply needs.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parsed {
-    /// The sender (lower-cased) and their display name.
-    pub from: Option<String>,
-    pub from_name: Option<String>,
-    /// Without angle brackets.
-    pub message_id: Option<String>,
-    pub in_reply_to: Vec<String>,
-    pub references: Vec<String>,
-    pub subject: Option<String>,
-    /// Attachment names and types (metadata only).
-    #[serde(default)]
-    pub attachments: Vec<serde_json::Value>,
-}
+pub use nudge_outbound::reply::{step_key, BuiltReply, Parsed, Sender};
 
-/// Where our mail comes from and where replies go: the same identity reminders use.
-pub use crate::outbound::compose::Sender;
-
-/// A built reply, ready for `message.reply()` / `send_email`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuiltReply {
-    pub message_id: String,
-    pub step_key: String,
-    pub kind: String,
-    pub from: String,
-    pub to: String,
-    pub subject: String,
-    /// The RFC 5322 message (ASCII: `mail-builder` encodes everything else).
-    pub raw: String,
-}
-
-/// The step key of the reply to inbound message `inbound_id` (one reply per message).
-pub fn step_key(inbound_id: &str) -> String {
-    format!("reply:{inbound_id}")
-}
-
-fn domain(address: &str) -> &str {
-    address
-        .rsplit_once('@')
-        .map_or("nudge.invalid", |(_, d)| d.trim_end_matches('>'))
-}
-
-/// Renders and builds the reply to `parsed` (sent to `to`).
+/// Renders and builds the reply to `parsed` (sent to `to`) with the built-in templates.
 pub fn build(
     ctx: &MessageContext,
     parsed: &Parsed,
@@ -59,105 +17,15 @@ pub fn build(
     sender: &Sender<'_>,
     now: DateTime<Utc>,
 ) -> Result<BuiltReply, String> {
-    let rendered = render(ctx, crate::outbound::templates::builtin()).map_err(|e| e.to_string())?;
-    let step_key = step_key(inbound_id);
-    let message_id = nudge_outbound::message_id(&step_key, account_id, domain(sender.from_address));
-    // References = the customer's References, then their Message-ID (RFC 5322 §3.6.4); the
-    // last one becomes In-Reply-To.
-    let mut previous: Vec<String> = parsed.references.clone();
-    if previous.is_empty() {
-        previous.extend(parsed.in_reply_to.iter().cloned());
-    }
-    if let Some(id) = &parsed.message_id {
-        previous.retain(|p| p != id);
-        previous.push(id.clone());
-    }
-    let thread = Thread {
-        subject: parsed
-            .subject
-            .clone()
-            .unwrap_or_else(|| rendered.subject.clone()),
-        previous_message_ids: previous,
-    };
-    let outbound = Outbound {
-        from: Mailbox::new(Some(sender.company_name), sender.from_address),
-        reply_to: nudge_outbound::reply_address(sender.reply_token, domain(sender.inbound_address)),
-        to: vec![Mailbox::new(None, to)],
-        cc: Vec::new(),
-        message_id: message_id.clone(),
-        thread,
-        rendered: rendered.clone(),
-        date: now,
-    };
-    let bytes = build_mime(&outbound).map_err(|e| e.to_string())?;
-    let raw = String::from_utf8(bytes).map_err(|e| format!("reply is not UTF-8: {e}"))?;
-    let subject = raw
-        .lines()
-        .find_map(|l| l.strip_prefix("Subject: "))
-        .unwrap_or(&rendered.subject)
-        .to_string();
-    Ok(BuiltReply {
-        message_id,
-        step_key,
-        kind: ctx.kind.as_str().to_string(),
-        from: sender.from_address.to_string(),
-        to: to.to_string(),
-        subject,
-        raw,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use nudge_outbound::{MessageKind, Tone};
-
-    #[test]
-    fn a_reply_is_threaded_on_the_customers_message() {
-        let ctx = MessageContext::new(
-            MessageKind::PromiseConfirmation,
-            Tone::Standard,
-            "en-GB",
-            "Example Supplies Ltd",
-            "Globex",
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-            "AR",
-        );
-        let parsed = Parsed {
-            from: Some("jane@globex.example".into()),
-            message_id: Some("cust-1@globex.example".into()),
-            references: vec!["nudge.abc@nudge.example.com".into()],
-            in_reply_to: vec!["nudge.abc@nudge.example.com".into()],
-            subject: Some("Re: Your account".into()),
-            ..Parsed::default()
-        };
-        let sender = Sender {
-            company_name: "Example Supplies Ltd",
-            from_address: "ar@nudge.example.com",
-            inbound_address: "ar@nudge.example.com",
-            reply_token: "tok123",
-        };
-        let r = build(
-            &ctx,
-            &parsed,
-            "jane@globex.example",
-            "erp:C-1",
-            "msg_1",
-            &sender,
-            chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
-        )
-        .unwrap();
-        assert!(
-            r.raw.contains("In-Reply-To: <cust-1@globex.example>"),
-            "{}",
-            r.raw
-        );
-        assert!(r
-            .raw
-            .contains("References: <nudge.abc@nudge.example.com> <cust-1@globex.example>"));
-        assert!(r.raw.contains("Reply-To: <ar+tok123@nudge.example.com>"));
-        assert!(r.raw.contains("Auto-Submitted: auto-generated"));
-        assert_eq!(r.subject, "Re: Your account");
-        assert_eq!(r.step_key, "reply:msg_1");
-    }
+    nudge_outbound::reply::build(
+        ctx,
+        crate::outbound::templates::builtin(),
+        parsed,
+        to,
+        account_id,
+        inbound_id,
+        sender,
+        now,
+    )
+    .map_err(|e| e.to_string())
 }

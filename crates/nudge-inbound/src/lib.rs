@@ -7,10 +7,13 @@
 //! - [`understand`] does the human-reply part on text alone.
 //! - [`dates`] resolves date phrases ("next Thursday", "EOM", "12/03", "3.12.") against the day
 //!   a message arrived, in the account's timezone and locale.
+//! - [`acting`] decides what to do about a classified reply to an account: the ledger changes,
+//!   events, tasks, approvals and the answer to write.
 //!
 //! Everything language-specific is data in [`lang`]. Nothing here does I/O or reads a clock:
-//! the receipt time comes in through [`Context`].
+//! the receipt time comes in through [`Context`], the time of acting through [`acting::Inbound`].
 
+pub mod acting;
 mod classify;
 pub mod dates;
 pub mod entities;

@@ -7,13 +7,18 @@
 //! Everything here is pure: no I/O, no clock. Message-IDs ([`message_id`]) and reply tokens
 //! ([`reply_token`]) are deterministic so that a retried send is recognisable and a reply can be
 //! threaded back to its account.
+//!
+//! [`compose`] goes one step earlier: from a policy decision (`nudge-policy`) and the account's
+//! book to a finished reminder; [`reply`] builds the answer to a customer's message.
 
+pub mod compose;
 pub mod format;
 pub mod ids;
 pub mod locale;
 pub mod message;
 pub mod mime;
 pub mod render;
+pub mod reply;
 pub mod templates;
 pub mod token;
 mod view;

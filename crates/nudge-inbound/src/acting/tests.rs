@@ -1,7 +1,7 @@
 use super::*;
+use crate::{classify, Context};
 use chrono::TimeZone;
 use nudge_core::ledger::{Account, Allocation, InvoiceStatus};
-use nudge_inbound::{classify, Context};
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()

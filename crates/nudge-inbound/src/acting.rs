@@ -1,18 +1,28 @@
 //! What to do about one classified inbound message threaded to an account: pure, so every branch
 //! is unit-tested natively. The account object applies the [`Plan`]: ledger changes made here to
 //! the book are saved as a diff, with the events, tasks, approvals and the reply, in one batch.
+//!
+//! Why here: acting is the second half of reading a reply ([`classify`](fn@crate::classify) says
+//! what the customer means, [`plan`] what to do about it), and keeping it next to the classifier
+//! lets its tests drive it with real classified messages. It needs the ledger (`nudge-core`,
+//! already a dependency) and the words of an answer (`nudge-outbound`'s [`MessageContext`]);
+//! `nudge-outbound` depends on `nudge-core` and `nudge-policy` only, never on this crate, so
+//! there is no cycle. Nothing here touches `worker`.
+
+#![warn(missing_docs)]
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nudge_core::dispute::{Dispute, DisputeCategory, DisputeStatus};
 use nudge_core::ledger::{AccountBook, Contact, ContactRole, ContactStatus, Invoice, Payment};
 use nudge_core::money::{Currency, Money};
 use nudge_core::promise::{Promise, PromiseSource, PromiseStatus};
-use nudge_inbound::{BounceInfo, Classification, Intent, Kind};
 use nudge_outbound::{
     BillingUpdate, InvoiceLine, MessageContext, MessageKind, NewContact, PaymentNote, Tone,
 };
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
+
+use crate::{BounceInfo, Classification, Intent, Kind};
 
 /// Below this confidence the primary intent is not acted on: a person reads the message.
 pub const MIN_CONFIDENCE: f64 = 0.5;
@@ -26,10 +36,13 @@ pub struct Inbound<'a> {
     pub id: &'a str,
     /// The sender's address, lower-cased.
     pub sender: &'a str,
+    /// The sender's display name, if the message gave one.
     pub sender_name: Option<&'a str>,
+    /// What the classifier made of the message.
     pub classification: &'a Classification,
     /// When the message is acted on (test clock aware).
     pub now: DateTime<Utc>,
+    /// Our company's name, for the reply's wording and signature.
     pub company_name: &'a str,
     /// Automatic replies already sent to this account in the last 24 hours.
     pub replies_today: u32,
@@ -49,6 +62,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The stored name (`inbound_messages.status`).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Processed => "processed",
@@ -60,23 +74,31 @@ impl Status {
 /// Work for a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskDraft {
+    /// What kind of work (`inbound_review`, `dispute_review`, …).
     pub kind: &'static str,
+    /// One line for the task list.
     pub summary: String,
+    /// The facts a person needs (message id, sender, excerpt, reason).
     pub context: Value,
 }
 
 /// A proposal waiting for a person's approval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApprovalDraft {
+    /// What is proposed (`payment_plan`).
     pub kind: &'static str,
+    /// One line for the approval queue.
     pub summary: String,
+    /// The proposal's facts.
     pub payload: Value,
 }
 
 /// One event-log entry (the cause is the message).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventDraft {
+    /// The event type (`promise_recorded`, `contact_bounced`, …).
     pub kind: &'static str,
+    /// The event's facts.
     pub data: Value,
 }
 
@@ -85,11 +107,15 @@ pub struct EventDraft {
 pub struct Plan {
     /// Short snake_case name of what was done (`promise_recorded`, `handed_to_person`, …).
     pub action: String,
+    /// Where the message ends up.
     pub status: Status,
     /// One line for people: intent, confidence, sender and the start of their words.
     pub summary: String,
+    /// Event-log entries to write.
     pub events: Vec<EventDraft>,
+    /// Work to open for a person.
     pub tasks: Vec<TaskDraft>,
+    /// Proposals to queue for approval.
     pub approvals: Vec<ApprovalDraft>,
     /// The answer to write in the thread, if any.
     pub reply: Option<MessageContext>,

@@ -2,15 +2,21 @@
 //! which words (tone), which facts (the overdue invoices, promise and dispute context, late
 //! charges) and which headers (the account's thread, a deterministic Message-ID, the reply-to
 //! token). Pure: the caller passes the time, the book and the thread.
+//!
+//! It lives here rather than in the worker so that it tests natively. It needs the policy's
+//! vocabulary (`Send`, `Stage`, the policy `Tone`), so this crate depends on `nudge-policy`;
+//! `nudge-policy` depends only on `nudge-core`, so there is no cycle.
 
+#![warn(missing_docs)]
+
+use crate::{
+    build_mime, message_id, render, thread_subject, ChargeLine, InvoiceLine, Mailbox,
+    MessageContext, MessageKind, Outbound, Templates, Thread,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use nudge_core::ledger::AccountBook;
 use nudge_core::money::Money;
 use nudge_core::promise::PromiseStatus;
-use nudge_outbound::{
-    build_mime, message_id, render, thread_subject, ChargeLine, InvoiceLine, Mailbox,
-    MessageContext, MessageKind, Outbound, Templates, Thread,
-};
 use nudge_policy::{Policy, Send, Stage, Tone};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -27,12 +33,12 @@ pub fn message_kind(stage: Stage) -> Option<MessageKind> {
 }
 
 /// The policy's tone in the template vocabulary.
-pub fn tone(t: Tone) -> nudge_outbound::Tone {
+pub fn tone(t: Tone) -> crate::Tone {
     match t {
-        Tone::Gentle => nudge_outbound::Tone::Gentle,
-        Tone::Friendly => nudge_outbound::Tone::Standard,
-        Tone::Firm => nudge_outbound::Tone::Firm,
-        Tone::Formal => nudge_outbound::Tone::Final,
+        Tone::Gentle => crate::Tone::Gentle,
+        Tone::Friendly => crate::Tone::Standard,
+        Tone::Firm => crate::Tone::Firm,
+        Tone::Formal => crate::Tone::Final,
     }
 }
 
@@ -47,8 +53,11 @@ pub fn domain_of(address: &str) -> &str {
 /// The sender's identity and the account's thread.
 #[derive(Debug, Clone)]
 pub struct Sender<'a> {
+    /// Our company's name: the `From:` display name and the signature.
     pub company_name: &'a str,
+    /// The `From:` address.
     pub from_address: &'a str,
+    /// The address replies come back to; its domain carries the `ar+<token>@…` Reply-To.
     pub inbound_address: &'a str,
     /// The account's reply token (`accounts.reply_token`).
     pub reply_token: &'a str,
@@ -57,8 +66,11 @@ pub struct Sender<'a> {
 /// One composed message, ready to send (or to draft for approval).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Composed {
+    /// The policy step this message is for (one message per account and step).
     pub step_key: String,
+    /// The message kind (`MessageKind::as_str`, e.g. `firm_reminder`).
     pub kind: String,
+    /// The ladder stage that asked for it.
     pub stage: Stage,
     /// Envelope and header recipient.
     pub to: String,
@@ -77,12 +89,15 @@ pub struct Composed {
 /// Why a message could not be composed (nothing is sent then; the decision is logged).
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
+    /// The decision's stage is not one we write to the customer about (`Review`, `None`).
     #[error("stage {0} is not an email stage")]
     NotAnEmail(Stage),
+    /// The template set failed to render the message.
     #[error("template: {0}")]
-    Template(#[from] nudge_outbound::TemplateError),
+    Template(#[from] crate::TemplateError),
+    /// The rendered message could not be built into MIME.
     #[error("mime: {0}")]
-    Mime(#[from] nudge_outbound::BuildError),
+    Mime(#[from] crate::BuildError),
 }
 
 /// The local date of `now` in the account's timezone.
@@ -206,10 +221,7 @@ pub fn compose(
     let to_name = ctx.contact_name.clone();
     let outbound = Outbound {
         from: Mailbox::new(Some(sender.company_name), sender.from_address),
-        reply_to: nudge_outbound::reply_address(
-            sender.reply_token,
-            domain_of(sender.inbound_address),
-        ),
+        reply_to: crate::reply_address(sender.reply_token, domain_of(sender.inbound_address)),
         to: vec![Mailbox::new(to_name.as_deref(), send.to.as_ref())],
         // Cc'd contacts would need their own envelope (send_email has one recipient per
         // message); reminders go to the chosen contact only.
@@ -314,7 +326,7 @@ mod tests {
         assert_eq!(message_kind(Stage::Friendly), Some(MessageKind::Reminder));
         assert_eq!(message_kind(Stage::Final), Some(MessageKind::FinalNotice));
         assert_eq!(message_kind(Stage::Review), None);
-        assert_eq!(tone(Tone::Formal), nudge_outbound::Tone::Final);
+        assert_eq!(tone(Tone::Formal), crate::Tone::Final);
         assert_eq!(domain_of("ar@nudge.example.com"), "nudge.example.com");
         assert_eq!(domain_of("nope"), "nudge.invalid");
     }
@@ -322,6 +334,7 @@ mod tests {
     #[test]
     fn a_reminder_is_threaded_with_a_deterministic_id_and_reply_token() {
         let b = book();
+        let templates = Templates::builtin();
         let now = Utc.with_ymd_and_hms(2026, 2, 5, 9, 30, 0).unwrap();
         let sender = Sender {
             company_name: "Example Supplies Ltd",
@@ -330,11 +343,7 @@ mod tests {
             reply_token: "abc123",
         };
         let thread = Thread {
-            subject: stable_subject(
-                &b,
-                sender.company_name,
-                crate::outbound::templates::builtin(),
-            ),
+            subject: stable_subject(&b, sender.company_name, &templates),
             previous_message_ids: vec!["prev@nudge.example.com".into()],
         };
         let s = send(Stage::Firm, Tone::Firm);
@@ -344,7 +353,7 @@ mod tests {
             &Policy::default(),
             &sender,
             &thread,
-            crate::outbound::templates::builtin(),
+            &templates,
             now,
         )
         .unwrap();
@@ -367,7 +376,7 @@ mod tests {
             &Policy::default(),
             &sender,
             &thread,
-            crate::outbound::templates::builtin(),
+            &templates,
             now,
         )
         .unwrap();

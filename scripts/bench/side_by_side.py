@@ -367,6 +367,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=40, help="unmeasured events per worker first")
     ap.add_argument("--secret", default="whsec_bench_secret")
     ap.add_argument("--json-out", help="also write the summary as JSON to this file")
+    ap.add_argument("--nudge-var", action="append", default=[], metavar="NAME=VALUE",
+                    help="an extra --var for Nudge, e.g. SETTLE_SECONDS=1 (repeatable)")
     group = ap.add_mutually_exclusive_group()
     group.add_argument("--rebuild", action="store_true", help="build both workers even if up to date")
     group.add_argument("--no-build", action="store_true", help="never build (fail if a build is missing)")
@@ -388,7 +390,8 @@ def main():
     before = machine_note()
     servers = {
         "nudge": Server("nudge", ROOT, {"STRIPE_WEBHOOK_SECRET": args.secret, "ADMIN_TOKEN": "bench-admin-token",
-                                        "ERP_WEBHOOK_SECRET": "bench-erp-secret"}),
+                                        "ERP_WEBHOOK_SECRET": "bench-erp-secret",
+                                        **dict(v.split("=", 1) for v in args.nudge_var)}),
         "bare": Server("bare", BARE, {"STRIPE_WEBHOOK_SECRET": args.secret}),
     }
     paths = {"nudge": "/webhooks/stripe", "bare": "/webhook"}

@@ -1,4 +1,4 @@
-//! Inbound mail (issue 5), the parts shared by the email handler and the account object:
+//! Inbound mail, the parts shared by the email handler and the account object:
 //! threading helpers, the acting plan (pure, in `nudge-inbound`), and building the threaded reply
 //! (pure, in `nudge-outbound`).
 

@@ -1,4 +1,4 @@
-//! Billing webhooks (issue 4): `POST /webhooks/stripe` and `POST /webhooks/erp`. Each verifies
+//! Billing webhooks: `POST /webhooks/stripe` and `POST /webhooks/erp`. Each verifies
 //! its sender's signature (against the wall clock, never the test clock), parses into ledger
 //! changes (`nudge-billing`), and hands each account's changes to its Durable Object, which
 //! applies them idempotently in one D1 batch per delivery and account, then settles: the

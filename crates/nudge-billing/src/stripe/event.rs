@@ -21,13 +21,94 @@ pub enum StripeObject {
     Other,
 }
 
+/// The event types Nudge handles, parsed once from the envelope's `type`; anything else is
+/// [`StripeEventType::Other`] (acknowledged and ignored, so new Stripe types never break intake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StripeEventType {
+    CustomerCreated,
+    CustomerUpdated,
+    CustomerDeleted,
+    InvoiceCreated,
+    InvoiceFinalized,
+    InvoiceUpdated,
+    InvoicePaid,
+    InvoicePaymentSucceeded,
+    InvoicePaymentFailed,
+    InvoiceVoided,
+    InvoiceMarkedUncollectible,
+    CreditNoteCreated,
+    CreditNoteVoided,
+    ChargeDisputeCreated,
+    ChargeDisputeClosed,
+    ChargeRefunded,
+    PaymentIntentSucceeded,
+    Other,
+}
+
+impl StripeEventType {
+    /// Every handled type with its Stripe name.
+    pub const HANDLED: [(StripeEventType, &'static str); 17] = [
+        (Self::CustomerCreated, "customer.created"),
+        (Self::CustomerUpdated, "customer.updated"),
+        (Self::CustomerDeleted, "customer.deleted"),
+        (Self::InvoiceCreated, "invoice.created"),
+        (Self::InvoiceFinalized, "invoice.finalized"),
+        (Self::InvoiceUpdated, "invoice.updated"),
+        (Self::InvoicePaid, "invoice.paid"),
+        (Self::InvoicePaymentSucceeded, "invoice.payment_succeeded"),
+        (Self::InvoicePaymentFailed, "invoice.payment_failed"),
+        (Self::InvoiceVoided, "invoice.voided"),
+        (
+            Self::InvoiceMarkedUncollectible,
+            "invoice.marked_uncollectible",
+        ),
+        (Self::CreditNoteCreated, "credit_note.created"),
+        (Self::CreditNoteVoided, "credit_note.voided"),
+        (Self::ChargeDisputeCreated, "charge.dispute.created"),
+        (Self::ChargeDisputeClosed, "charge.dispute.closed"),
+        (Self::ChargeRefunded, "charge.refunded"),
+        (Self::PaymentIntentSucceeded, "payment_intent.succeeded"),
+    ];
+
+    /// The type of a Stripe `type` string.
+    pub fn parse(name: &str) -> Self {
+        Self::HANDLED
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map_or(Self::Other, |(t, _)| *t)
+    }
+
+    /// Which struct the event's object is, for a handled type.
+    fn object_kind(self) -> Option<Kind> {
+        use StripeEventType as T;
+        Some(match self {
+            T::CustomerCreated | T::CustomerUpdated | T::CustomerDeleted => Kind::Customer,
+            T::InvoiceCreated
+            | T::InvoiceFinalized
+            | T::InvoiceUpdated
+            | T::InvoicePaid
+            | T::InvoicePaymentSucceeded
+            | T::InvoicePaymentFailed
+            | T::InvoiceVoided
+            | T::InvoiceMarkedUncollectible => Kind::Invoice,
+            T::CreditNoteCreated | T::CreditNoteVoided => Kind::CreditNote,
+            T::ChargeDisputeCreated | T::ChargeDisputeClosed => Kind::Dispute,
+            T::ChargeRefunded => Kind::Charge,
+            T::PaymentIntentSucceeded => Kind::PaymentIntent,
+            T::Other => return None,
+        })
+    }
+}
+
 /// A verified, parsed Stripe event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StripeEvent {
     /// `evt_…`: the idempotency key.
     pub id: String,
-    /// `invoice.paid`, …
+    /// `invoice.paid`, … as Stripe sent it (kept for logs and the idempotency record).
     pub event_type: String,
+    /// The same, typed.
+    pub kind: StripeEventType,
     /// When Stripe created the event: the source time used to order snapshots.
     pub created: DateTime<Utc>,
     pub livemode: bool,
@@ -73,7 +154,8 @@ pub fn parse_event(body: &[u8]) -> Result<StripeEvent, BillingError> {
     let created = DateTime::from_timestamp(created, 0)
         .ok_or_else(|| BillingError::field("created", "out of range"))?;
     let raw = envelope.data.and_then(|d| d.object);
-    let object = match object_kind(&event_type) {
+    let kind = StripeEventType::parse(&event_type);
+    let object = match kind.object_kind() {
         None => StripeObject::Other,
         Some(kind) => {
             let raw = raw.ok_or_else(|| BillingError::field("data.object", "missing"))?;
@@ -90,6 +172,7 @@ pub fn parse_event(body: &[u8]) -> Result<StripeEvent, BillingError> {
     Ok(StripeEvent {
         id,
         event_type,
+        kind,
         created,
         livemode: envelope.livemode.unwrap_or(false),
         object,
@@ -105,26 +188,6 @@ enum Kind {
     PaymentIntent,
 }
 
-/// Which struct a handled event type's object is.
-fn object_kind(event_type: &str) -> Option<Kind> {
-    Some(match event_type {
-        "customer.created" | "customer.updated" | "customer.deleted" => Kind::Customer,
-        "invoice.created"
-        | "invoice.finalized"
-        | "invoice.updated"
-        | "invoice.paid"
-        | "invoice.payment_succeeded"
-        | "invoice.payment_failed"
-        | "invoice.voided"
-        | "invoice.marked_uncollectible" => Kind::Invoice,
-        "credit_note.created" | "credit_note.voided" => Kind::CreditNote,
-        "charge.dispute.created" | "charge.dispute.closed" => Kind::Dispute,
-        "charge.refunded" => Kind::Charge,
-        "payment_intent.succeeded" => Kind::PaymentIntent,
-        _ => return None,
-    })
-}
-
 fn typed<T: DeserializeOwned>(raw: &RawValue) -> Result<T, BillingError> {
     let mut de = serde_json::Deserializer::from_str(raw.get());
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -136,4 +199,22 @@ fn typed<T: DeserializeOwned>(raw: &RawValue) -> Result<T, BillingError> {
         };
         BillingError::field(path, e.into_inner().to_string())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StripeEventType;
+
+    #[test]
+    fn event_types_parse_to_their_variant_and_others_are_other() {
+        for (kind, name) in StripeEventType::HANDLED {
+            assert_eq!(StripeEventType::parse(name), kind, "{name}");
+            assert!(kind.object_kind().is_some(), "{name}");
+        }
+        assert_eq!(
+            StripeEventType::parse("plan.created"),
+            StripeEventType::Other
+        );
+        assert!(StripeEventType::Other.object_kind().is_none());
+    }
 }

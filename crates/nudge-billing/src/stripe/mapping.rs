@@ -20,34 +20,22 @@ use super::objects::{Charge, CreditNote, Customer, Dispute, Expandable, Invoice,
 use crate::change::{stripe_ref, AccountUpsert, LedgerChange, Outcome};
 use crate::error::BillingError;
 
-/// The event types that change the ledger; every other type is [`Outcome::Ignored`].
-pub const HANDLED_TYPES: &[&str] = &[
-    "customer.created",
-    "customer.updated",
-    "customer.deleted",
-    "invoice.created",
-    "invoice.finalized",
-    "invoice.updated",
-    "invoice.paid",
-    "invoice.payment_succeeded",
-    "invoice.payment_failed",
-    "invoice.voided",
-    "invoice.marked_uncollectible",
-    "credit_note.created",
-    "credit_note.voided",
-    "charge.dispute.created",
-    "charge.dispute.closed",
-    "charge.refunded",
-    "payment_intent.succeeded",
-];
+/// The event types that change the ledger (their Stripe names); every other type is
+/// [`Outcome::Ignored`].
+pub fn handled_types() -> impl Iterator<Item = &'static str> {
+    super::event::StripeEventType::HANDLED
+        .iter()
+        .map(|(_, name)| *name)
+}
 
 /// Maps a parsed event to the changes it makes. Unhandled types, and objects that belong to no
 /// customer, are `Ignored` with a reason. An `Err` means the event is handled but its object is
 /// unusable (an unknown currency, say): the worker answers 400.
 pub fn changes(event: &StripeEvent) -> Result<Outcome, BillingError> {
     let at = event.created;
-    let changes = match (&event.object, event.event_type.as_str()) {
-        (StripeObject::Customer(c), "customer.deleted") => vec![LedgerChange::DeleteAccount {
+    use super::event::StripeEventType as T;
+    let changes = match (&event.object, event.kind) {
+        (StripeObject::Customer(c), T::CustomerDeleted) => vec![LedgerChange::DeleteAccount {
             account_ref: stripe_ref(&c.id),
             source_updated_at: at,
         }],
@@ -57,18 +45,21 @@ pub fn changes(event: &StripeEvent) -> Result<Outcome, BillingError> {
             None => return Ok(ignored("invoice has no customer")),
         },
         (StripeObject::CreditNote(cn), t) => {
-            match credit_note_change(cn, t == "credit_note.voided", at)? {
+            match credit_note_change(cn, t == T::CreditNoteVoided, at)? {
                 Some(change) => vec![change],
                 None => return Ok(ignored("credit note has no customer")),
             }
         }
-        (StripeObject::Dispute(d), t) => vec![dispute_change(d, t == "charge.dispute.closed", at)?],
+        (StripeObject::Dispute(d), t) => vec![dispute_change(d, t == T::ChargeDisputeClosed, at)?],
         (StripeObject::Charge(ch), _) => vec![refund_change(ch, at)?],
         (StripeObject::PaymentIntent(pi), _) => match payment_change(pi, at)? {
             Some(change) => vec![change],
             None => return Ok(ignored("payment intent has no customer")),
         },
-        (StripeObject::Other, t) => return Ok(ignored(&format!("event type `{t}` not handled"))),
+        (StripeObject::Other, _) => {
+            let t = &event.event_type;
+            return Ok(ignored(&format!("event type `{t}` not handled")));
+        }
     };
     Ok(Outcome::Apply { changes })
 }

@@ -9,6 +9,6 @@ mod mapping;
 pub mod objects;
 mod signature;
 
-pub use event::{parse_event, StripeEvent, StripeObject};
-pub use mapping::{changes, HANDLED_TYPES};
+pub use event::{parse_event, StripeEvent, StripeEventType, StripeObject};
+pub use mapping::{changes, handled_types};
 pub use signature::{signature_header, verify_signature, DEFAULT_TOLERANCE_SECS};

@@ -45,6 +45,17 @@ impl EmailAddress {
     pub fn domain(&self) -> &str {
         self.0.rsplit('@').next().unwrap_or_default()
     }
+
+    /// The mailbox without a `+tag` (`ar+tok@x` → `ar@x`): the same inbox.
+    pub fn without_tag(&self) -> EmailAddress {
+        match self.0.rsplit_once('@') {
+            Some((local, domain)) => {
+                let local = local.split('+').next().unwrap_or(local);
+                EmailAddress(format!("{local}@{domain}"))
+            }
+            None => self.clone(),
+        }
+    }
 }
 
 impl TryFrom<String> for EmailAddress {
@@ -81,6 +92,12 @@ mod tests {
         let a = EmailAddress::parse("  <AP@Wayne.Example> ").unwrap();
         assert_eq!(a.as_str(), "ap@wayne.example");
         assert_eq!(a.domain(), "wayne.example");
+    }
+
+    #[test]
+    fn a_plus_tag_is_the_same_inbox() {
+        let a = EmailAddress::parse("AR+tok1@Nudge.Example").unwrap();
+        assert_eq!(a.without_tag().as_str(), "ar@nudge.example");
     }
 
     #[test]

@@ -161,7 +161,9 @@ pub struct PaymentApplied {
 pub struct InboundCommand {
     /// The `inbound_messages.id` of the stored message.
     pub message_id: String,
-    pub envelope_from: String,
+    /// Who wrote: the `From` header's address, else the envelope sender; `None` if neither is
+    /// an address (then nothing can be answered).
+    pub sender: Option<crate::address::EmailAddress>,
     /// How it was threaded to this account (`in_reply_to`, `reply_token`, `contact`, …).
     pub matched_by: String,
     pub classification: nudge_inbound::Classification,

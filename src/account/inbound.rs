@@ -13,6 +13,7 @@ use nudge_inbound::Kind;
 use serde_json::json;
 
 use super::{settle, AccountCtx, AccountError, InboundAnswer, InboundCommand};
+use crate::address::EmailAddress;
 use crate::clock;
 use crate::inbound::acting::{self, Inbound, Plan};
 use crate::inbound::reply::{self, BuiltReply, Sender};
@@ -88,14 +89,14 @@ pub async fn handle(
         record.extras.replies_since
     };
     let sender = cmd
-        .parsed
-        .from
-        .clone()
-        .unwrap_or_else(|| cmd.envelope_from.to_ascii_lowercase());
-    let own = [
-        ctx.config.from_address.as_str(),
-        ctx.config.inbound_address.as_str(),
-    ];
+        .sender
+        .as_ref()
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_default();
+    let own: Vec<EmailAddress> = [&ctx.config.from_address, &ctx.config.inbound_address]
+        .into_iter()
+        .filter_map(|a| EmailAddress::parse(a).ok())
+        .collect();
     let mut book = before.clone();
     let mut plan = acting::plan(
         &mut book,
@@ -107,7 +108,10 @@ pub async fn handle(
             now,
             company_name: &ctx.config.company_name,
             replies_today,
-            sender_is_own: threading::is_own_address(&sender, &own),
+            sender_is_own: cmd
+                .sender
+                .as_ref()
+                .is_some_and(|a| threading::is_own_address(a, &own)),
             remittance_attached: cmd
                 .parsed
                 .attachments

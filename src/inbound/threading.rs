@@ -3,6 +3,8 @@
 
 use nudge_mail::Email;
 
+use crate::address::EmailAddress;
+
 /// Most thread ids looked up in `outbound_messages` (a `References` header can be long).
 pub const MAX_THREAD_IDS: usize = 50;
 
@@ -85,24 +87,17 @@ const PUBLIC_MAIL_DOMAINS: &[&str] = &[
     "hey.com",
 ];
 
-/// True when `domain` is a public mailbox provider (domain threading must not use it).
+/// True when `domain` (of an [`EmailAddress`], so already lower-case) is a public mailbox
+/// provider: domain threading must not use it.
 pub fn is_public_mail_domain(domain: &str) -> bool {
-    let d = domain.trim().to_ascii_lowercase();
-    PUBLIC_MAIL_DOMAINS.iter().any(|p| *p == d)
+    PUBLIC_MAIL_DOMAINS.contains(&domain)
 }
 
 /// True when `address` is one of our own addresses (or a plus-address of one): mail from there
 /// is never answered, so that two Nudge instances, or a misrouted copy, cannot loop.
-pub fn is_own_address(address: &str, own: &[&str]) -> bool {
-    let norm = |a: &str| -> Option<(String, String)> {
-        let (local, domain) = a.trim().rsplit_once('@')?;
-        let local = local.split('+').next().unwrap_or(local);
-        Some((local.to_ascii_lowercase(), domain.to_ascii_lowercase()))
-    };
-    let Some(a) = norm(address) else {
-        return false;
-    };
-    own.iter().filter_map(|o| norm(o)).any(|o| o == a)
+pub fn is_own_address(address: &EmailAddress, own: &[EmailAddress]) -> bool {
+    let inbox = address.without_tag();
+    own.iter().any(|o| o.without_tag() == inbox)
 }
 
 #[cfg(test)]
@@ -137,16 +132,16 @@ mod tests {
 
     #[test]
     fn public_providers() {
-        assert!(is_public_mail_domain("GMAIL.com"));
+        assert!(is_public_mail_domain("gmail.com"));
         assert!(!is_public_mail_domain("globex.example"));
     }
 
     #[test]
     fn own_addresses_include_plus_variants() {
-        let own = ["ar@nudge.example.com"];
-        assert!(is_own_address("AR+abc@nudge.example.com", &own));
-        assert!(is_own_address("ar@nudge.example.com", &own));
-        assert!(!is_own_address("ar@other.example", &own));
-        assert!(!is_own_address("garbage", &own));
+        let a = |s: &str| EmailAddress::parse(s).unwrap();
+        let own = [a("ar@nudge.example.com")];
+        assert!(is_own_address(&a("AR+abc@nudge.example.com"), &own));
+        assert!(is_own_address(&a("ar@nudge.example.com"), &own));
+        assert!(!is_own_address(&a("ar@other.example"), &own));
     }
 }

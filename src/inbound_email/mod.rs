@@ -19,6 +19,7 @@ use serde_json::json;
 use worker::{Env, ForwardableEmailMessage};
 
 use crate::account::{AccountClient, InboundCommand};
+use crate::address::EmailAddress;
 use crate::config::Config;
 use crate::http::error::ApiError;
 use crate::ids::AccountId;
@@ -155,7 +156,7 @@ async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
     let account_id = AccountId::from(account_id);
     let command = InboundCommand {
         message_id: live.id.to_string(),
-        envelope_from: live.message.from(),
+        sender: sender_of(&parsed, &live.message.from()),
         matched_by: matched_by.to_string(),
         classification: stored,
         parsed,
@@ -235,16 +236,24 @@ fn parsed_facts(email: &Email) -> Parsed {
     }
 }
 
+/// Who wrote, normalised once: the `From` header's address, else the envelope sender.
+fn sender_of(parsed: &Parsed, envelope_from: &str) -> Option<EmailAddress> {
+    parsed
+        .from
+        .as_deref()
+        .and_then(|a| EmailAddress::parse(a).ok())
+        .or_else(|| EmailAddress::parse(envelope_from).ok())
+}
+
 /// No account found: an auto-reply is only kept; anything else becomes a task and is forwarded.
 async fn unmatched(
     live: &Live<'_>,
     classification: &Classification,
     parsed: &Parsed,
 ) -> Result<(), ApiError> {
-    let sender = parsed
-        .from
-        .clone()
-        .unwrap_or_else(|| live.message.from().to_ascii_lowercase());
+    let sender = sender_of(parsed, &live.message.from())
+        .map(String::from)
+        .unwrap_or_else(|| live.message.from());
     let text = |e: serde_json::Error| ApiError::Internal(e.to_string());
     live.db
         .run(messages::understood(

@@ -39,6 +39,9 @@ pub enum Command {
     Decide(DecideApproval),
     /// A person changes the account's policy overrides and switches.
     SetPolicy(SetPolicy),
+    /// A collector acts on the account (a promise from a call, a dispute resolved, a contact, an
+    /// invoice paused, "chase now", …).
+    Act(Box<Act>),
     /// Read-only: the escalation state, the last decision, the alarm and the outbox.
     State(StateQuery),
 }
@@ -74,6 +77,14 @@ impl Ask for InboundCommand {
 ask!(EvaluateCommand, Evaluate, Evaluation);
 ask!(DecideApproval, Decide, Decided);
 ask!(SetPolicy, SetPolicy, PolicySet);
+impl From<Act> for Command {
+    fn from(c: Act) -> Self {
+        Command::Act(Box::new(c))
+    }
+}
+impl Ask for Act {
+    type Answer = Acted;
+}
 ask!(StateQuery, State, AccountState);
 
 /// Where ledger changes come from.
@@ -199,6 +210,8 @@ pub enum Trigger {
     Settled,
     /// A person decided an approval.
     Approval,
+    /// A collector asked to chase now.
+    Operator,
 }
 
 impl Trigger {
@@ -210,6 +223,7 @@ impl Trigger {
             Trigger::Alarm => "alarm",
             Trigger::Settled => "settled",
             Trigger::Approval => "approval",
+            Trigger::Operator => "operator",
         }
     }
 }
@@ -319,6 +333,42 @@ pub struct PolicySet {
     pub shadow_mode: Option<bool>,
     pub dunning: bool,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a collector does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectorAction {
+    /// A change to the book (promise, dispute, owner, contact, note), see
+    /// `nudge_billing::operator`.
+    Book(nudge_billing::operator::OperatorAction),
+    /// Stop dunning one invoice until resumed.
+    PauseInvoice { invoice_id: String },
+    /// Dun the invoice again.
+    ResumeInvoice { invoice_id: String },
+    /// Evaluate now and act if the policy says so (inside the account's send window).
+    ChaseNow,
+}
+
+/// A collector's action on the account, by a person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Act {
+    pub action: CollectorAction,
+    pub by: String,
+}
+
+/// The answer to [`Act`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Acted {
+    pub account_id: AccountId,
+    /// The event-log entry it made (`promise_recorded`, `invoice_paused`, …).
+    pub event: Option<String>,
+    /// When the changed account will be evaluated.
+    pub settle_at: Option<DateTime<Utc>>,
+    /// Chase now: what the evaluation did.
+    pub evaluation: Option<Evaluation>,
+    /// The invoices paused now.
+    pub paused_invoices: Vec<String>,
 }
 
 /// Read the account object's state.

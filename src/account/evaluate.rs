@@ -117,9 +117,12 @@ pub async fn handle(
     let Some(book) = record.book.as_ref() else {
         return Ok(answer(Outcome::Unknown, None, None, None, Vec::new()));
     };
-    if cmd.trigger != super::Trigger::Settled
-        && settle::is_settling(&memory, now, ctx.config.settle_seconds)
-    {
+    // The settle alarm, and a person who asks to chase now, act on the account as it is.
+    let settled = matches!(
+        cmd.trigger,
+        super::Trigger::Settled | super::Trigger::Operator
+    );
+    if !settled && settle::is_settling(&memory, now, ctx.config.settle_seconds) {
         // Half a delivery may be applied: the settle alarm evaluates the whole account.
         return Ok(answer(
             Outcome::Settling,
@@ -280,9 +283,7 @@ pub async fn handle(
     memory.last_evaluated_at = Some(now);
     memory.last_trigger = Some(cmd.trigger.as_str().to_string());
     memory.alarm_at = Some(next);
-    if cmd.trigger == super::Trigger::Settled
-        || !settle::is_settling(&memory, now, ctx.config.settle_seconds)
-    {
+    if settled || !settle::is_settling(&memory, now, ctx.config.settle_seconds) {
         settle::settled(&mut memory);
     }
     escalation::save(&storage, &memory).await?;

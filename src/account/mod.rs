@@ -11,6 +11,7 @@
 
 mod act;
 pub mod client;
+mod collector;
 mod command;
 mod context;
 mod decide;
@@ -123,6 +124,7 @@ impl DurableObject for AccountObject {
             Command::Evaluate(cmd) => reply(evaluate::handle(&ctx, cmd).await, &ctx),
             Command::Decide(cmd) => reply(decide::handle(&ctx, cmd).await, &ctx),
             Command::SetPolicy(cmd) => reply(policy::handle(&ctx, cmd).await, &ctx),
+            Command::Act(cmd) => reply(collector::handle(&ctx, *cmd).await, &ctx),
             Command::State(_) => reply(evaluate::state(&ctx).await, &ctx),
         })
     }

@@ -467,6 +467,25 @@ impl TestApp {
         )
     }
 
+    /// POST or PUT `body` with exactly these headers (no token unless given).
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "PUT" => self.agent.put(url),
+            _ => self.agent.post(url),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Self::finish(req.send(body))
+    }
+
     /// PUT a plain-text body on the admin API with the test token.
     pub fn api_put_text(&self, path: &str, body: &str) -> Reply {
         Self::finish(

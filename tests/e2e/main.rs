@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod collector;
 mod cron;
 mod email;
 mod health;

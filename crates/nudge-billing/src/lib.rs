@@ -18,6 +18,7 @@ pub mod erp;
 pub mod error;
 pub mod import;
 pub mod merge;
+pub mod operator;
 pub mod signature;
 pub mod stripe;
 

@@ -169,6 +169,9 @@ pub struct Metrics {
     pub broken_promises: u32,
     /// Open invoices under an open dispute.
     pub disputed_invoices: u32,
+    /// Open invoices a collector paused.
+    #[serde(default)]
+    pub paused_invoices: u32,
     /// Overdue invoices covered by an active promise.
     pub promised_invoices: u32,
 }

@@ -27,6 +27,8 @@ pub struct PolicyOverrides {
     pub tone: Option<Tone>,
     /// "No dunning": never write to this account.
     pub dunning_off: bool,
+    /// Invoices a collector paused: never named, never counted towards the stage, until resumed.
+    pub paused_invoices: Vec<String>,
 }
 
 impl PolicyOverrides {

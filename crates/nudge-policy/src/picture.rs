@@ -42,6 +42,8 @@ pub(crate) enum Class {
     /// Past due but the billing system is still retrying the card.
     AutoPending,
     Disputed,
+    /// A collector paused dunning on this invoice (account overrides).
+    Paused,
     Grace(NaiveDate),
     Promised,
     /// Dunnable, with days past due.
@@ -96,6 +98,12 @@ fn classify_open(
 ) -> Class {
     if !is_positive(open) {
         return Class::Closed;
+    }
+    if s.overrides
+        .as_ref()
+        .is_some_and(|o| o.paused_invoices.contains(&inv.id))
+    {
+        return Class::Paused;
     }
     let days = days_between(inv.due_date, today);
     if !s.disputes.is_empty() {
@@ -220,7 +228,7 @@ pub(crate) fn picture(
         }
         let open = open_of(inv);
         let class = classify_open(inv, open, s, policy, today, covers);
-        let counted = !matches!(class, Class::Closed | Class::Disputed);
+        let counted = !matches!(class, Class::Closed | Class::Disputed | Class::Paused);
         if counted {
             if let Some(e) = exposure_mut(&mut p.metrics.exposure, inv.currency) {
                 e.open = saturating_add(e.open, open);
@@ -229,6 +237,7 @@ pub(crate) fn picture(
         match class {
             Class::Closed => {}
             Class::Disputed => p.metrics.disputed_invoices += 1,
+            Class::Paused => p.metrics.paused_invoices += 1,
             Class::Grace(until) => {
                 p.grace_invoices += 1;
                 p.grace_until = Some(p.grace_until.map_or(until, |g| g.min(until)));

@@ -163,6 +163,34 @@ fn disputed_invoices_drop_out_and_fully_disputed_accounts_are_left_alone() {
 }
 
 #[test]
+fn a_paused_invoice_is_never_named_and_does_not_count_towards_the_stage() {
+    let p = Policy::default();
+    let mut s = snapshot(vec![
+        inv("a", days_ago(40), "100"),
+        inv("b", days_ago(6), "100"),
+    ]);
+    s.overrides = Some(nudge_policy::PolicyOverrides {
+        paused_invoices: vec!["a".into()],
+        ..Default::default()
+    });
+    let d = eval(&s, &p, now());
+    assert_eq!(send(&d).invoice_ids, vec!["b"]);
+    assert_eq!(
+        send(&d).stage,
+        Stage::Friendly,
+        "the paused 40-day invoice sets no stage"
+    );
+    assert_eq!(d.metrics.paused_invoices, 1);
+    assert_eq!(d.metrics.oldest_days_overdue, 6);
+    // Both paused: nothing to do.
+    s.overrides = Some(nudge_policy::PolicyOverrides {
+        paused_invoices: vec!["a".into(), "b".into()],
+        ..Default::default()
+    });
+    assert_eq!(eval(&s, &p, now()).action, Action::None);
+}
+
+#[test]
 fn rejected_dispute_waits_a_fresh_grace_period() {
     let p = Policy::default();
     let mut s = snapshot(vec![inv("a", days_ago(20), "100")]);

@@ -6,10 +6,12 @@ mod accounts;
 mod approvals;
 mod classify;
 mod clock;
+mod collector;
 mod import;
 mod inbound;
 mod outbound;
 mod params;
+mod settings;
 mod sweeps;
 mod tasks;
 mod templates;
@@ -44,6 +46,29 @@ pub async fn route(
         (Get, ["accounts"]) => accounts::list(call).await,
         (Get, ["accounts", id]) => accounts::detail(call, id).await,
         (Put, ["accounts", id, "policy"]) => accounts::put_policy(call, id).await,
+        (Post, ["accounts", id, "promises"]) => collector::promise(call, id).await,
+        (Post, ["accounts", id, "disputes", d, "resolve"]) => {
+            collector::resolve_dispute(call, id, d).await
+        }
+        (Post, ["accounts", id, "pause"]) => collector::pause_account(call, id, true).await,
+        (Post, ["accounts", id, "resume"]) => collector::pause_account(call, id, false).await,
+        (Post, ["accounts", id, "invoices", inv, "pause"]) => {
+            collector::pause_invoice(call, id, inv, true).await
+        }
+        (Post, ["accounts", id, "invoices", inv, "resume"]) => {
+            collector::pause_invoice(call, id, inv, false).await
+        }
+        (Post, ["accounts", id, "notes"]) => collector::note(call, id).await,
+        (Put, ["accounts", id, "owner"]) => collector::owner(call, id).await,
+        (Post, ["accounts", id, "contacts"]) => collector::upsert_contact(call, id).await,
+        (Post, ["accounts", id, "contacts", email, "deactivate"]) => {
+            collector::deactivate_contact(call, id, email).await
+        }
+        (Post, ["accounts", id, "chase"]) => collector::chase(call, id).await,
+        (Get, ["policy"]) => settings::get_policy(call).await,
+        (Put, ["policy"]) => settings::put_policy(call).await,
+        (Get, ["shadow"]) => settings::get_shadow(call).await,
+        (Put, ["shadow"]) => settings::put_shadow(call).await,
         (Get, ["unapplied"]) => unapplied::list(call).await,
         (Post, ["unapplied", id, "apply"]) => unapplied::apply(call, id).await,
         (Post, ["import"]) => import::import(call).await,

@@ -68,3 +68,33 @@ pub fn time(field: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| ApiError::BadRequest(format!("{field}: must be an RFC 3339 time")))
 }
+
+/// The JSON body as `T`, every problem a 422 naming its field (`promised_date: …`); an empty
+/// or non-JSON body is a 400.
+pub async fn typed<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    let text = req
+        .text()
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("body: unreadable ({e})")))?;
+    if text.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "body: a JSON object is required".into(),
+        ));
+    }
+    if serde_json::from_str::<serde_json::Value>(&text).is_err() {
+        return Err(ApiError::BadRequest("body: not JSON".into()));
+    }
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        ApiError::Validation(vec![nudge_billing::FieldError::new(
+            path,
+            e.into_inner().to_string(),
+        )])
+    })
+}

@@ -96,6 +96,8 @@ pub enum ContactStatus {
     Bounced,
     /// The person asked not to be written to.
     OptedOut,
+    /// A collector deactivated the contact (left the company, wrong person).
+    Inactive,
 }
 
 /// A person at the customer.

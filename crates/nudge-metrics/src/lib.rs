@@ -1,0 +1,12 @@
+//! The numbers a finance team runs collections by, as pure functions of account books.
+//!
+//! Like the rest of the domain this crate has no I/O and no clock: `now` and the period are
+//! arguments, and the Workers shell fills the inputs.
+
+#![warn(missing_docs)]
+
+mod facts;
+mod period;
+
+pub use facts::{AccountFacts, MessageCounts, NO_STAGE};
+pub use period::{Period, PeriodError};

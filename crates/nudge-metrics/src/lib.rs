@@ -7,6 +7,15 @@
 
 mod facts;
 mod period;
+mod ratio;
+mod receivables;
+mod restate;
+
+#[cfg(test)]
+mod test_support;
 
 pub use facts::{AccountFacts, MessageCounts, NO_STAGE};
 pub use period::{Period, PeriodError};
+pub use receivables::{
+    best_possible_dso, cei, count_back_dso, simple_dso, Dso, Receivables, SalesSlice,
+};

@@ -57,3 +57,18 @@ pub struct MessageCounts {
     /// Of those replies, the ones that became a task or were forwarded to a person.
     pub replies_needing_person: u32,
 }
+
+/// Where the stage names known to the escalation ladder sort, so reports read in ladder order
+/// (`none`, `courtesy`, `friendly`, `firm`, `final`, `review`); unknown names come after, by name.
+pub(crate) fn stage_rank(stage: &str) -> (u8, &str) {
+    let rank = match stage {
+        "none" => 0,
+        "courtesy" => 1,
+        "friendly" => 2,
+        "firm" => 3,
+        "final" => 4,
+        "review" => 5,
+        _ => 6,
+    };
+    (rank, stage)
+}

@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+mod exposure;
 mod facts;
 mod period;
 mod ratio;
@@ -14,6 +15,7 @@ mod restate;
 #[cfg(test)]
 mod test_support;
 
+pub use exposure::{AgingBuckets, Escalation, StageExposure, StageShare};
 pub use facts::{AccountFacts, MessageCounts, NO_STAGE};
 pub use period::{Period, PeriodError};
 pub use receivables::{

@@ -11,6 +11,16 @@ pub(crate) fn round1(value: Decimal) -> Decimal {
     r
 }
 
+/// `part / whole × 100`, rounded to one decimal; `None` when `whole` is zero (a rate of nothing
+/// is undefined, not 0 %).
+pub(crate) fn percent(part: u32, whole: u32) -> Option<Decimal> {
+    if whole == 0 {
+        return None;
+    }
+    let ratio = Decimal::from(part) / Decimal::from(whole);
+    Some(round1(ratio * Decimal::ONE_HUNDRED))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -20,5 +30,7 @@ mod tests {
         assert_eq!(round1(Decimal::new(8333, 2)).to_string(), "83.3");
         assert_eq!(round1(Decimal::new(2125, 2)).to_string(), "21.3");
         assert_eq!(round1(Decimal::from(52)).to_string(), "52.0");
+        assert_eq!(percent(2, 3).map(|p| p.to_string()), Some("66.7".into()));
+        assert_eq!(percent(0, 0), None);
     }
 }

@@ -39,6 +39,10 @@ pub(crate) struct InvoiceHistory<'a> {
 }
 
 impl<'a> InvoiceHistory<'a> {
+    pub fn currency(&self) -> Currency {
+        self.invoice.currency
+    }
+
     pub fn issue_date(&self) -> NaiveDate {
         self.invoice.issue_date
     }
@@ -65,6 +69,45 @@ impl<'a> InvoiceHistory<'a> {
             .fold(Decimal::ZERO, |acc, (_, a)| saturating_add(acc, *a));
         saturating_sub(self.invoice.total, reduced).max(Decimal::ZERO)
     }
+
+    /// The invoice as it stood at the start of `day`: open, owing [`Self::open_at`]. Lets the
+    /// restated book go through `nudge_core::ledger::aging`, so the buckets are the ones the
+    /// account view shows.
+    pub fn as_of(&self, day: NaiveDate) -> Invoice {
+        Invoice {
+            total: self.open_at(day),
+            paid: Decimal::ZERO,
+            credited: Decimal::ZERO,
+            status: InvoiceStatus::Open,
+            paid_on: None,
+            ..self.invoice.clone()
+        }
+    }
+}
+
+/// One account, ready for the metrics: its normalised stage and its restated invoices (kept to
+/// the currency asked for, if any).
+pub(crate) struct AccountView<'a> {
+    pub stage: String,
+    pub invoices: Vec<InvoiceHistory<'a>>,
+}
+
+/// Restates every account once, for all the metrics to share.
+pub(crate) fn views(
+    facts: &[crate::AccountFacts],
+    currency: Option<Currency>,
+) -> Vec<AccountView<'_>> {
+    facts
+        .iter()
+        .map(|f| {
+            let mut invoices = histories(&f.book);
+            invoices.retain(|h| currency.is_none_or(|c| c == h.currency()));
+            AccountView {
+                stage: f.stage_name(),
+                invoices,
+            }
+        })
+        .collect()
 }
 
 /// The receivable invoices of `book`, each with its dated reductions.

@@ -7,6 +7,8 @@ use nudge_core::ledger::{
 use nudge_core::money::Currency;
 use rust_decimal::Decimal;
 
+use crate::facts::{AccountFacts, MessageCounts};
+
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -67,5 +69,13 @@ pub fn credit_note(id: &str, invoice_id: &str, on: NaiveDate, amount: &str) -> C
         currency: Currency::EUR,
         issued_on: on,
         voided: false,
+    }
+}
+
+pub fn facts(book: AccountBook, stage: Option<&str>) -> AccountFacts {
+    AccountFacts {
+        book,
+        stage: stage.map(str::to_string),
+        messages: MessageCounts::default(),
     }
 }

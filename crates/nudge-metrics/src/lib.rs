@@ -5,9 +5,11 @@
 
 #![warn(missing_docs)]
 
+mod disputes;
 mod exposure;
 mod facts;
 mod period;
+mod promises;
 mod ratio;
 mod receivables;
 mod restate;
@@ -15,9 +17,11 @@ mod restate;
 #[cfg(test)]
 mod test_support;
 
+pub use disputes::{dispute_metrics, CategoryLine, DisputeLine, DisputeMetrics};
 pub use exposure::{AgingBuckets, Escalation, StageExposure, StageShare};
 pub use facts::{AccountFacts, MessageCounts, NO_STAGE};
 pub use period::{Period, PeriodError};
+pub use promises::{promise_metrics, BrokenPromise, PromiseMetrics, PromiseRules};
 pub use receivables::{
     best_possible_dso, cei, count_back_dso, simple_dso, Dso, Receivables, SalesSlice,
 };

@@ -1,16 +1,22 @@
 //! Small builders for the unit tests: books written as a reviewer would on paper.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use nudge_core::dispute::{Dispute, DisputeCategory, DisputeStatus};
 use nudge_core::ledger::{
     Account, AccountBook, Allocation, CreditNote, Invoice, InvoiceStatus, Payment,
 };
 use nudge_core::money::Currency;
+use nudge_core::promise::{Promise, PromiseSource, PromiseStatus};
 use rust_decimal::Decimal;
 
 use crate::facts::{AccountFacts, MessageCounts};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub fn at(y: i32, m: u32, day: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, day, h, 0, 0).unwrap()
 }
 
 pub fn dec(s: &str) -> Decimal {
@@ -69,6 +75,38 @@ pub fn credit_note(id: &str, invoice_id: &str, on: NaiveDate, amount: &str) -> C
         currency: Currency::EUR,
         issued_on: on,
         voided: false,
+    }
+}
+
+pub fn promise(id: &str, date: NaiveDate, amount: Option<&str>, made: DateTime<Utc>) -> Promise {
+    Promise {
+        id: id.to_string(),
+        promised_date: date,
+        amount: amount.map(dec),
+        currency: None,
+        invoice_ids: Vec::new(),
+        source: PromiseSource::Email,
+        status: PromiseStatus::Active,
+        made_at: made,
+        paused_at_stage: None,
+    }
+}
+
+pub fn dispute(
+    id: &str,
+    category: DisputeCategory,
+    status: DisputeStatus,
+    opened: DateTime<Utc>,
+    resolved: Option<DateTime<Utc>>,
+) -> Dispute {
+    Dispute {
+        id: id.to_string(),
+        category,
+        invoice_ids: vec!["i1".to_string()],
+        status,
+        opened_at: opened,
+        resolved_at: resolved,
+        summary: None,
     }
 }
 

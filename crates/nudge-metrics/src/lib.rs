@@ -5,9 +5,11 @@
 
 #![warn(missing_docs)]
 
+mod cash;
 mod disputes;
 mod exposure;
 mod facts;
+mod messages;
 mod period;
 mod promises;
 mod ratio;
@@ -17,9 +19,11 @@ mod restate;
 #[cfg(test)]
 mod test_support;
 
+pub use cash::UnappliedCash;
 pub use disputes::{dispute_metrics, CategoryLine, DisputeLine, DisputeMetrics};
 pub use exposure::{AgingBuckets, Escalation, StageExposure, StageShare};
 pub use facts::{AccountFacts, MessageCounts, NO_STAGE};
+pub use messages::{message_metrics, MessageMetrics};
 pub use period::{Period, PeriodError};
 pub use promises::{promise_metrics, BrokenPromise, PromiseMetrics, PromiseRules};
 pub use receivables::{

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod approvals;
 pub mod book;
+pub mod books;
 pub mod bulk;
 mod error;
 pub mod inbound;

@@ -18,6 +18,7 @@ mod inbound_machine;
 mod inbound_requests;
 mod inbound_support;
 mod ledger_api;
+mod metrics;
 mod scenario_90_days;
 mod scenario_erp;
 mod scenario_inbound;

@@ -9,6 +9,7 @@ mod clock;
 mod collector;
 mod import;
 mod inbound;
+mod metrics;
 mod outbound;
 mod params;
 mod settings;
@@ -65,6 +66,7 @@ pub async fn route(
             collector::deactivate_contact(call, id, email).await
         }
         (Post, ["accounts", id, "chase"]) => collector::chase(call, id).await,
+        (Get, ["metrics"]) => metrics::get(call).await,
         (Get, ["policy"]) => settings::get_policy(call).await,
         (Put, ["policy"]) => settings::put_policy(call).await,
         (Get, ["shadow"]) => settings::get_shadow(call).await,

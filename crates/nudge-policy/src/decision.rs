@@ -121,6 +121,18 @@ pub enum ProposedActionKind {
     LegalNotice,
 }
 
+impl ProposedActionKind {
+    /// The snake_case name used in JSON and in `nudge_core::approval::Approval::kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposedActionKind::AgencyReferral => "agency_referral",
+            ProposedActionKind::CreditHold => "credit_hold",
+            ProposedActionKind::PaymentPlan => "payment_plan",
+            ProposedActionKind::LegalNotice => "legal_notice",
+        }
+    }
+}
+
 /// Late-payment charges on one invoice, computed afresh from its open amount (simple interest,
 /// never on earlier charges) and quoted, never booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

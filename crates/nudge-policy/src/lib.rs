@@ -6,6 +6,9 @@
 //! data ([`Policy`], serde, validated with errors naming the field) with sensible defaults, and
 //! can be overridden per account ([`PolicyOverrides`]).
 //!
+//! [`preview()`] runs `evaluate` forward over a window, on a copy of the snapshot, to show what
+//! Nudge would do in the coming days.
+//!
 //! Pure Rust: no I/O, no clock (`now` is an argument), no `worker::*`.
 //!
 //! # How an account's Durable Object uses it
@@ -27,6 +30,7 @@ pub mod overrides;
 mod picture;
 pub mod policy;
 mod prefetch;
+pub mod preview;
 pub mod reason;
 pub mod snapshot;
 pub mod stage;
@@ -42,6 +46,7 @@ pub use decision::{
 pub use evaluate::evaluate;
 pub use overrides::{PolicyOverrides, StageDays};
 pub use policy::{Policy, PolicyError};
+pub use preview::{preview, PlannedAction, PlannedStep, Preview};
 pub use reason::{Reason, ReasonCode};
 pub use snapshot::AccountSnapshot;
 pub use stage::{Stage, Tone};

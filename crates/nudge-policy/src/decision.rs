@@ -92,6 +92,16 @@ pub enum TaskKind {
     OwnerReview,
 }
 
+impl TaskKind {
+    /// The snake_case name used in JSON and in the tasks table's `kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::FindContact => "find_contact",
+            TaskKind::OwnerReview => "owner_review",
+        }
+    }
+}
+
 /// A final escalation that needs a human's approval; never carried out directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposedAction<'a> {

@@ -7,7 +7,8 @@
 //! can be overridden per account ([`PolicyOverrides`]).
 //!
 //! [`preview()`] runs `evaluate` forward over a window, on a copy of the snapshot, to show what
-//! Nudge would do in the coming days.
+//! Nudge would do in the coming days; [`worklist`] says which accounts need a person and ranks
+//! them by value at risk, per currency.
 //!
 //! Pure Rust: no I/O, no clock (`now` is an argument), no `worker::*`.
 //!
@@ -37,6 +38,7 @@ pub mod stage;
 mod stage_rules;
 pub mod state;
 mod window;
+pub mod worklist;
 
 pub use contact::{choose_contact, ContactPurpose};
 pub use decision::{

@@ -92,6 +92,16 @@ pub enum TaskKind {
     OwnerReview,
 }
 
+impl TaskKind {
+    /// The snake_case name used in JSON and in the tasks table's `kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::FindContact => "find_contact",
+            TaskKind::OwnerReview => "owner_review",
+        }
+    }
+}
+
 /// A final escalation that needs a human's approval; never carried out directly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposedAction<'a> {
@@ -119,6 +129,18 @@ pub enum ProposedActionKind {
     PaymentPlan,
     /// A formal legal notice (exposure above the policy's threshold).
     LegalNotice,
+}
+
+impl ProposedActionKind {
+    /// The snake_case name used in JSON and in `nudge_core::approval::Approval::kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposedActionKind::AgencyReferral => "agency_referral",
+            ProposedActionKind::CreditHold => "credit_hold",
+            ProposedActionKind::PaymentPlan => "payment_plan",
+            ProposedActionKind::LegalNotice => "legal_notice",
+        }
+    }
 }
 
 /// Late-payment charges on one invoice, computed afresh from its open amount (simple interest,

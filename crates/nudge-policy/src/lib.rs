@@ -6,6 +6,10 @@
 //! data ([`Policy`], serde, validated with errors naming the field) with sensible defaults, and
 //! can be overridden per account ([`PolicyOverrides`]).
 //!
+//! [`preview()`] runs `evaluate` forward over a window, on a copy of the snapshot, to show what
+//! Nudge would do in the coming days; [`worklist`] says which accounts need a person and ranks
+//! them by value at risk, per currency.
+//!
 //! Pure Rust: no I/O, no clock (`now` is an argument), no `worker::*`.
 //!
 //! # How an account's Durable Object uses it
@@ -27,12 +31,14 @@ pub mod overrides;
 mod picture;
 pub mod policy;
 mod prefetch;
+pub mod preview;
 pub mod reason;
 pub mod snapshot;
 pub mod stage;
 mod stage_rules;
 pub mod state;
 mod window;
+pub mod worklist;
 
 pub use contact::{choose_contact, ContactPurpose};
 pub use decision::{
@@ -42,6 +48,7 @@ pub use decision::{
 pub use evaluate::evaluate;
 pub use overrides::{PolicyOverrides, StageDays};
 pub use policy::{Policy, PolicyError};
+pub use preview::{preview, PlannedAction, PlannedStep, Preview};
 pub use reason::{Reason, ReasonCode};
 pub use snapshot::AccountSnapshot;
 pub use stage::{Stage, Tone};

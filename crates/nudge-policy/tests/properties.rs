@@ -8,7 +8,9 @@ use nudge_core::dispute::DisputeStatus;
 use nudge_core::ledger::{ContactRole, ContactStatus, Invoice, InvoiceStatus};
 use nudge_core::money::Currency;
 use nudge_core::promise::PromiseStatus;
-use nudge_policy::{AccountSnapshot, Action, Decision, Policy, Stage, TouchKind};
+use nudge_policy::{
+    preview, AccountSnapshot, Action, Decision, PlannedStep, Policy, Stage, TouchKind,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -336,4 +338,72 @@ proptest! {
         prop_assert!(d.next_evaluation_at > now);
         prop_assert!(d.metrics.overdue_share_percent <= Decimal::ONE_HUNDRED);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// A preview never plans two touches (sends, tasks, approvals) closer than the account's
+    /// minimum gap, counting from the last touch already made; plans every send on a business day
+    /// inside the send window in the account's timezone; never repeats a step; stays inside its
+    /// window; and is deterministic.
+    #[test]
+    fn preview_keeps_the_gap_and_the_send_window(
+        s in arb_snapshot(), from in arb_now(), days in 0i64..45,
+    ) {
+        let p = Policy::default();
+        let until = from + Duration::days(days);
+        let pv = preview(&s, &p, from, until);
+        prop_assert_eq!(&pv, &preview(&s.clone(), &p, from, until));
+        let gap = gap_for(&s, &p);
+        let mut prev = s.state.touches.iter().map(|t| t.at).max();
+        let mut keys: Vec<&str> = s.state.touches.iter().map(|t| t.step_key.as_str()).collect();
+        for a in pv.actions() {
+            prop_assert!(a.at == from || (a.at > from && a.at < until), "{} outside the window", a.at);
+            if let Some(prev) = prev {
+                let allowed = p.calendar.add_business_days(local_day(&s, prev), gap);
+                prop_assert!(local_day(&s, a.at) >= allowed, "{} too soon after {}", a.at, prev);
+            }
+            let local = a.at.with_timezone(&s.account.timezone).naive_local();
+            prop_assert_eq!(a.local_at.naive_local(), local);
+            if let PlannedStep::Send(_) = &a.step {
+                prop_assert!(p.calendar.is_business_day(local.date()), "{} not a business day", local);
+                prop_assert!(
+                    local.time() >= p.send_window.start && local.time() < p.send_window.end,
+                    "{} outside the send window", local
+                );
+            }
+            prop_assert!(!keys.contains(&a.step.step_key()), "{} twice", a.step.step_key());
+            keys.push(a.step.step_key());
+            prev = Some(a.at);
+        }
+    }
+}
+
+/// The preview property must see multi-step previews, or it checks little.
+#[test]
+fn generated_previews_plan_several_steps() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut several, mut tasks, mut approvals, mut quiet) = (0, 0, 0, 0);
+    for _ in 0..500 {
+        let s = arb_snapshot().new_tree(&mut runner).unwrap().current();
+        let from = arb_now().new_tree(&mut runner).unwrap().current();
+        let pv = preview(&s, &Policy::default(), from, from + Duration::days(30));
+        let a = pv.actions();
+        several += usize::from(a.len() >= 2);
+        quiet += usize::from(a.is_empty());
+        tasks += a
+            .iter()
+            .filter(|a| matches!(a.step, PlannedStep::Task(_)))
+            .count();
+        approvals += a
+            .iter()
+            .filter(|a| matches!(a.step, PlannedStep::Approval(_)))
+            .count();
+    }
+    assert!(
+        several >= 200 && tasks >= 100 && approvals >= 30 && quiet >= 30,
+        "{several} {tasks} {approvals} {quiet}"
+    );
 }

@@ -123,3 +123,58 @@ pub fn set_policy(
         &[account_id.into(), overrides.into(), shadow_mode.into()],
     )
 }
+
+/// Accounts due for evaluation by `until` (or never evaluated, with an open invoice), soonest
+/// first: the ones a preview looks at.
+pub async fn due_by(db: &Db, until: &str, limit: u32) -> Result<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows: Vec<Row> = db
+        .all(stmt(
+            db,
+            "SELECT id FROM accounts a WHERE a.deleted = 0
+               AND (a.next_action_at <= ?1 OR (a.next_action_at IS NULL AND EXISTS
+                    (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.status = 'open')))
+             ORDER BY a.next_action_at IS NULL, a.next_action_at, a.id LIMIT ?2",
+            &[until.into(), P::Int(i64::from(limit))],
+        )?)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Accounts that may need a person: an open task, a pending approval, an open dispute, or past
+/// due at a stage; with the kinds of their open tasks.
+pub async fn needing_attention(db: &Db, limit: u32) -> Result<Vec<(String, Vec<String>)>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: String,
+        tasks: Option<String>,
+    }
+    let rows: Vec<Row> = db
+        .all(stmt(
+            db,
+            "SELECT a.id AS id,
+                    (SELECT group_concat(t.kind, ',') FROM tasks t
+                      WHERE t.account_id = a.id AND t.status = 'open') AS tasks
+             FROM accounts a WHERE a.deleted = 0 AND (
+                   EXISTS (SELECT 1 FROM tasks t WHERE t.account_id = a.id AND t.status = 'open')
+                OR EXISTS (SELECT 1 FROM approvals p WHERE p.account_id = a.id AND p.status = 'pending')
+                OR EXISTS (SELECT 1 FROM disputes d WHERE d.account_id = a.id AND d.status = 'open')
+                OR (a.stage IS NOT NULL AND a.stage NOT IN ('none', 'courtesy')))
+             ORDER BY a.id LIMIT ?1",
+            &[P::Int(i64::from(limit))],
+        )?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let kinds = r
+                .tasks
+                .map(|t| t.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
+            (r.id, kinds)
+        })
+        .collect())
+}

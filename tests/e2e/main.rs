@@ -19,6 +19,7 @@ mod inbound_requests;
 mod inbound_support;
 mod ledger_api;
 mod metrics;
+mod preview;
 mod scenario_90_days;
 mod scenario_erp;
 mod scenario_inbound;

@@ -30,7 +30,11 @@ fn metrics_report_aging_per_currency_and_refuse_bad_input() {
     usd_invoice["currency"] = json!("USD");
     let mut usd_account = account("erp:C-M2", "Dollar Inc", "America/New_York");
     usd_account["currency"] = json!("USD");
-    let usd = book(usd_account, vec![contact("ap@dollar.example", "AP")], vec![usd_invoice]);
+    let usd = book(
+        usd_account,
+        vec![contact("ap@dollar.example", "AP")],
+        vec![usd_invoice],
+    );
     seed(&app, vec![json!({"book": eur}), json!({"book": usd})]);
 
     let r = app.api_get("/api/metrics?from=2026-03-01&to=2026-03-05");
@@ -46,7 +50,12 @@ fn metrics_report_aging_per_currency_and_refuse_bad_input() {
 
     let only = app.api_get("/api/metrics?from=2026-03-01&to=2026-03-05&currency=USD");
     assert_eq!(only.status, 200, "{}", only.text);
-    assert_eq!(only.json["currencies"].as_array().map(Vec::len), Some(1), "{}", only.text);
+    assert_eq!(
+        only.json["currencies"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        only.text
+    );
 
     for (q, field) in [
         ("from=2026-03-05&to=2026-03-01", "from"),
@@ -58,5 +67,9 @@ fn metrics_report_aging_per_currency_and_refuse_bad_input() {
         assert_eq!(bad.json["errors"][0]["field"], field, "{q}: {}", bad.text);
     }
     assert_eq!(app.get_with_auth("/api/metrics", None).status, 401);
-    assert_eq!(app.get_with_auth("/api/metrics", Some("Bearer wrong")).status, 401);
+    assert_eq!(
+        app.get_with_auth("/api/metrics", Some("Bearer wrong"))
+            .status,
+        401
+    );
 }

@@ -12,6 +12,7 @@ mod inbound;
 mod metrics;
 mod outbound;
 mod params;
+mod preview;
 mod settings;
 mod sweeps;
 mod tasks;
@@ -66,6 +67,9 @@ pub async fn route(
             collector::deactivate_contact(call, id, email).await
         }
         (Post, ["accounts", id, "chase"]) => collector::chase(call, id).await,
+        (Get, ["accounts", id, "preview"]) => preview::account(call, id).await,
+        (Get, ["preview"]) => preview::all(call).await,
+        (Get, ["worklist"]) => preview::worklist(call).await,
         (Get, ["metrics"]) => metrics::get(call).await,
         (Get, ["policy"]) => settings::get_policy(call).await,
         (Put, ["policy"]) => settings::put_policy(call).await,

@@ -245,6 +245,22 @@ pub async fn handle(
             .await?
             .0
     };
+    if recorded == Recorded::New {
+        // The timeline shows every decision that acted, with its reasons (same batch).
+        if let Ok(event) = LedgerEvent::new(
+            now,
+            "decided",
+            format!("policy:{}", cmd.trigger.as_str()),
+            json!({"stage": decision.stage, "step_key": escalation::step_key(&decision),
+                   "action": decision_action(&decision), "reasons": decision.reasons}),
+        ) {
+            statements.push(store::book::event_statement(
+                db,
+                ctx.account_id.as_str(),
+                &event,
+            )?);
+        }
+    }
     let delivered = deliver_outbox(ctx, now).await?;
     let mut next = decision.next_evaluation_at;
     let mut deliveries = Vec::new();
@@ -324,6 +340,16 @@ pub async fn handle(
         Some(next),
         deliveries,
     ))
+}
+
+/// The kind of a decision's action, as the timeline names it.
+fn decision_action(d: &Decision<'_>) -> &'static str {
+    match d.action {
+        Action::None => "none",
+        Action::Send(_) => "send",
+        Action::Task(_) => "task",
+        Action::Approval(_) => "approval",
+    }
 }
 
 /// Promise statuses the evaluation settled, written back to the ledger with their events.

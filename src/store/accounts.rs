@@ -178,3 +178,53 @@ pub async fn needing_attention(db: &Db, limit: u32) -> Result<Vec<(String, Vec<S
         })
         .collect())
 }
+
+/// Everything that happened to an account, newest first, in one round trip: ledger events
+/// (changes, decisions with their reasons, notes), messages out and in, approvals, tasks.
+pub async fn timeline(db: &Db, id: &str, limit: u32) -> Result<[Vec<Value>; 5]> {
+    let n = P::Int(i64::from(limit));
+    let mut results = db
+        .batch(vec![
+            stmt(
+                db,
+                "SELECT at, kind, cause, data FROM ledger_events WHERE account_id = ?1
+                 ORDER BY at DESC, seq DESC LIMIT ?2",
+                &[id.into(), n.clone()],
+            )?,
+            stmt(
+                db,
+                "SELECT coalesce(sent_at, created_at) AS at, kind, step_key, to_addr, subject,
+                        status, message_id
+                 FROM outbound_messages WHERE account_id = ?1 ORDER BY at DESC LIMIT ?2",
+                &[id.into(), n.clone()],
+            )?,
+            stmt(
+                db,
+                "SELECT received_at AS at, id, envelope_from, subject, kind, status, action,
+                        summary, classification
+                 FROM inbound_messages WHERE account_id = ?1 ORDER BY at DESC LIMIT ?2",
+                &[id.into(), n.clone()],
+            )?,
+            stmt(
+                db,
+                "SELECT created_at AS at, id, kind, status, step_key, summary, decided_at,
+                        decided_by, note
+                 FROM approvals WHERE account_id = ?1 ORDER BY at DESC LIMIT ?2",
+                &[id.into(), n.clone()],
+            )?,
+            stmt(
+                db,
+                "SELECT created_at AS at, id, kind, status, summary, step_key, resolved_at
+                 FROM tasks WHERE account_id = ?1 ORDER BY at DESC LIMIT ?2",
+                &[id.into(), n],
+            )?,
+        ])
+        .await?;
+    Ok([
+        results.rows()?,
+        results.rows()?,
+        results.rows()?,
+        results.rows()?,
+        results.rows()?,
+    ])
+}

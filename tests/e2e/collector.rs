@@ -199,6 +199,38 @@ fn a_resolved_dispute_returns_its_invoice_and_a_paused_invoice_is_left_out() {
     for k in ["invoice_paused", "dispute_resolved"] {
         assert!(kinds.iter().any(|e| e == k), "{k} missing from {kinds:?}");
     }
+
+    // The timeline: the reminder, the decision behind it with its reasons, the person's actions
+    // with their cause, newest first.
+    let t = app.api_get(&path("/timeline"));
+    assert_eq!(t.status, 200, "{}", t.text);
+    let items = t.json["events"].as_array().cloned().unwrap_or_default();
+    let find = |ty: &str, kind: &str| {
+        items
+            .iter()
+            .find(|e| e["type"] == ty && e["kind"] == kind)
+            .cloned()
+    };
+    let decision = find("decision", "decided").unwrap_or_else(|| panic!("{}", t.text));
+    assert!(
+        decision["data"]["reasons"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty()),
+        "{decision}"
+    );
+    assert_eq!(decision["cause"], "policy:operator", "{decision}");
+    assert!(find("message_out", "reminder").is_some(), "{}", t.text);
+    let resolved = find("ledger", "dispute_resolved").unwrap_or_else(|| panic!("{}", t.text));
+    assert_eq!(resolved["cause"], "operator:ann", "{resolved}");
+    let times: Vec<&str> = items.iter().filter_map(|e| e["at"].as_str()).collect();
+    assert!(
+        times.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {times:?}"
+    );
+    assert_eq!(
+        app.api_get("/api/accounts/erp%3AC-NONE/timeline").status,
+        404
+    );
 }
 
 #[test]

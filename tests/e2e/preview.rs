@@ -32,14 +32,24 @@ fn seeded() -> TestApp {
 fn sends(preview: &Value) -> Vec<Value> {
     preview["preview"]["actions"]
         .as_array()
-        .map(|a| a.iter().filter(|x| x["step"]["type"] == "send").cloned().collect())
+        .map(|a| {
+            a.iter()
+                .filter(|x| x["step"]["type"] == "send")
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn named(preview: &Value) -> Vec<String> {
     sends(preview)
         .iter()
-        .flat_map(|s| s["step"]["invoice_ids"].as_array().cloned().unwrap_or_default())
+        .flat_map(|s| {
+            s["step"]["invoice_ids"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
         .filter_map(|v| v.as_str().map(String::from))
         .collect()
 }
@@ -54,12 +64,19 @@ fn a_preview_plans_without_sending_and_a_resolved_dispute_comes_back_into_it() {
     assert!(!planned.is_empty(), "{}", r.text);
     for s in &planned {
         assert_eq!(s["step"]["to"], "ap@preview.example", "{s}");
-        assert!(s["reasons"].as_array().is_some_and(|r| !r.is_empty()), "{s}");
+        assert!(
+            s["reasons"].as_array().is_some_and(|r| !r.is_empty()),
+            "{s}"
+        );
         let local = s["local_at"].as_str().unwrap_or_default();
         let hour: u32 = local.get(11..13).and_then(|h| h.parse().ok()).unwrap_or(99);
         assert!((9..17).contains(&hour), "outside the window: {local}");
     }
-    assert!(!named(&r.json).contains(&"erp:I-P1".to_string()), "{}", r.text);
+    assert!(
+        !named(&r.json).contains(&"erp:I-P1".to_string()),
+        "{}",
+        r.text
+    );
     // No side effects.
     assert!(outbound(&app, ID).is_empty());
     assert!(app.sent_emails().is_empty());
@@ -67,14 +84,20 @@ fn a_preview_plans_without_sending_and_a_resolved_dispute_comes_back_into_it() {
     let all = app.api_get("/api/preview?days=30");
     assert_eq!(all.status, 200, "{}", all.text);
     assert!(
-        all.json["accounts"].as_array().is_some_and(|a| a.iter().any(|x| x["account_id"] == ID)),
+        all.json["accounts"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["account_id"] == ID)),
         "{}",
         all.text
     );
 
     let w = app.api_get("/api/worklist");
     assert_eq!(w.status, 200, "{}", w.text);
-    assert!(w.text.contains(ID) && w.text.contains("open_dispute"), "{}", w.text);
+    assert!(
+        w.text.contains(ID) && w.text.contains("open_dispute"),
+        "{}",
+        w.text
+    );
 
     let r = app.api_post(
         "/api/accounts/erp%3AC-PRE/disputes/dsp-p/resolve",
@@ -82,7 +105,11 @@ fn a_preview_plans_without_sending_and_a_resolved_dispute_comes_back_into_it() {
     );
     assert_eq!(r.status, 200, "{}", r.text);
     let after = app.api_get(path);
-    assert!(named(&after.json).contains(&"erp:I-P1".to_string()), "{}", after.text);
+    assert!(
+        named(&after.json).contains(&"erp:I-P1".to_string()),
+        "{}",
+        after.text
+    );
 }
 
 #[test]
@@ -93,9 +120,20 @@ fn previews_refuse_bad_input_and_missing_tokens() {
         assert_eq!(r.status, 422, "{q}: {}", r.text);
         assert_eq!(r.json["errors"][0]["field"], "days");
     }
-    assert_eq!(app.api_get("/api/accounts/erp%3AC-NONE/preview").status, 404);
-    for p in ["/api/preview", "/api/worklist", "/api/accounts/erp%3AC-PRE/preview"] {
+    assert_eq!(
+        app.api_get("/api/accounts/erp%3AC-NONE/preview").status,
+        404
+    );
+    for p in [
+        "/api/preview",
+        "/api/worklist",
+        "/api/accounts/erp%3AC-PRE/preview",
+    ] {
         assert_eq!(app.get_with_auth(p, None).status, 401, "{p}");
-        assert_eq!(app.get_with_auth(p, Some("Bearer wrong")).status, 401, "{p}");
+        assert_eq!(
+            app.get_with_auth(p, Some("Bearer wrong")).status,
+            401,
+            "{p}"
+        );
     }
 }

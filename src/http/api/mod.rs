@@ -18,6 +18,7 @@ mod sweeps;
 mod tasks;
 mod templates;
 mod test_support;
+mod timeline;
 mod unapplied;
 
 use serde_json::Value;
@@ -68,6 +69,7 @@ pub async fn route(
         }
         (Post, ["accounts", id, "chase"]) => collector::chase(call, id).await,
         (Get, ["accounts", id, "preview"]) => preview::account(call, id).await,
+        (Get, ["accounts", id, "timeline"]) => timeline::get(call, id).await,
         (Get, ["preview"]) => preview::all(call).await,
         (Get, ["worklist"]) => preview::worklist(call).await,
         (Get, ["metrics"]) => metrics::get(call).await,

@@ -14,6 +14,7 @@ step "cargo fmt --check";       timed cargo fmt --all -- --check
 step "cargo clippy";            timed cargo clippy --workspace --all-targets --locked -- -D warnings
 step "native unit tests";       timed cargo test --workspace --exclude nudge-worker --locked
                                 timed cargo test -p nudge-worker --lib --test schema --locked
+step "OpenAPI document";        timed bash scripts/check_openapi.sh
 step "wasm release build";      timed bash scripts/build.sh
 step "end-to-end (wrangler dev)"
 NUDGE_E2E_BUILT=1 timed cargo test -p nudge-worker --test e2e --locked

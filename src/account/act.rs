@@ -63,12 +63,12 @@ pub fn delivery_rows(
             now,
         )?,
         // The row's attempts are set, not added: the item carries the total so far.
-        store::outbound::delivery_total(
+        store::outbound::delivery(
             db,
             account_id,
             &item.step_key,
             item.sent_at.is_some(),
-            item.attempts,
+            outbound::Attempts::Total(item.attempts),
             item.last_error.as_deref(),
             if item.sent_at.is_some() { sent_at } else { now },
         )?,

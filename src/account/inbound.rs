@@ -261,7 +261,7 @@ async fn send_reply(
             ctx.account_id.as_str(),
             &r.step_key,
             out.sent,
-            out.attempts,
+            outbound::Attempts::Add(out.attempts),
             out.last_error.as_deref(),
             now,
         )?)

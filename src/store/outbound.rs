@@ -41,29 +41,43 @@ pub fn insert(db: &Db, m: &NewMessage<'_>, now: DateTime<Utc>) -> Result<D1Prepa
     )
 }
 
-/// Records a delivery's outcome on the message's row: `sent` (with the time) or `failed`, with
-/// the attempts this delivery made added to the row's count.
+/// How a delivery's attempts are recorded on its row.
+#[derive(Debug, Clone, Copy)]
+pub enum Attempts {
+    /// This delivery made these attempts: add them to the row's count.
+    Add(u32),
+    /// The total so far (the object's outbox keeps the count across evaluations).
+    Total(u32),
+}
+
+/// Records a delivery's outcome on the message's row: `sent` (with the time) or `failed`.
 pub fn delivery(
     db: &Db,
     account_id: &str,
     step_key: &str,
     sent: bool,
-    attempts: u32,
+    attempts: Attempts,
     last_error: Option<&str>,
-    now: DateTime<Utc>,
+    at: DateTime<Utc>,
 ) -> Result<D1PreparedStatement> {
+    let (add, n) = match attempts {
+        Attempts::Add(n) => (true, n),
+        Attempts::Total(n) => (false, n),
+    };
     stmt(
         db,
-        "UPDATE outbound_messages SET status = ?3, attempts = attempts + ?4, last_error = ?5,
+        "UPDATE outbound_messages SET status = ?3,
+             attempts = CASE WHEN ?7 = 1 THEN attempts + ?4 ELSE ?4 END, last_error = ?5,
              sent_at = CASE WHEN ?3 = 'sent' THEN ?6 ELSE sent_at END
          WHERE account_id = ?1 AND step_key = ?2",
         &[
             account_id.into(),
             step_key.into(),
             if sent { "sent" } else { "failed" }.into(),
-            i64::from(attempts).into(),
+            i64::from(n).into(),
             last_error.into(),
-            P::Text(ts(now)),
+            P::Text(ts(at)),
+            add.into(),
         ],
     )
 }
@@ -153,33 +167,6 @@ pub async fn accounts_of_message_ids(
         .into_iter()
         .map(|r| (r.account_id, r.message_id))
         .collect())
-}
-
-/// Records a delivery's outcome with the total attempts so far (the object's outbox keeps the
-/// count across evaluations).
-pub fn delivery_total(
-    db: &Db,
-    account_id: &str,
-    step_key: &str,
-    sent: bool,
-    attempts: u32,
-    last_error: Option<&str>,
-    at: DateTime<Utc>,
-) -> Result<D1PreparedStatement> {
-    stmt(
-        db,
-        "UPDATE outbound_messages SET status = ?3, attempts = ?4, last_error = ?5,
-             sent_at = CASE WHEN ?3 = 'sent' THEN ?6 ELSE sent_at END
-         WHERE account_id = ?1 AND step_key = ?2",
-        &[
-            account_id.into(),
-            step_key.into(),
-            if sent { "sent" } else { "failed" }.into(),
-            i64::from(attempts).into(),
-            last_error.into(),
-            P::Text(ts(at)),
-        ],
-    )
 }
 
 /// Replies to the account (not failed) created since `since`: the per-day reply cap.

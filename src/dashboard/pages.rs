@@ -82,9 +82,14 @@ fn aging_bars(aging: &Value) -> Vec<Bar> {
         .as_object()
         .map(|m| {
             m.iter()
-                .filter(|(_, v)| v.is_string() || v.is_number())
+                .filter(|(k, v)| {
+                    (v.is_string() || v.is_number()) && !matches!(k.as_str(), "overdue" | "total")
+                })
                 .map(|(k, v)| Bar {
-                    label: k.replace('_', " "),
+                    label: k
+                        .trim_start_matches('d')
+                        .replace('_', "–")
+                        .replace("–plus", "+"),
                     value: num(v),
                     shown: v
                         .as_str()
@@ -119,7 +124,7 @@ pub fn overview(
             t(&c["dso"]["count_back"]),
             t(&c["dso"]["best_possible"]),
             t(&c["cei"]),
-            t(&c["receivables"]["overdue"]),
+            t(&c["aging"]["overdue"]),
         ));
         body.push_str("<div class=\"charts\">");
         body.push_str(&format!(
@@ -537,7 +542,7 @@ pub fn approvals(
         body.push_str("<p>Nothing decided yet.</p>");
     } else {
         body.push_str(&format!(
-            "<table class=\"decided\"><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">Account</th><th scope=\"col\">Kind</th><th scope=\"col\">Summary</th><th scope=\"col\">Decision</th><th scope=\"col\">Message</th><th scope=\"col\">Decided at</th><th scope=\"col\">Note</th></tr></thead><tbody>{}</tbody></table>",
+            "<table class=\"decided\"><thead><tr><th scope=\"col\">Account</th><th scope=\"col\">Kind</th><th scope=\"col\">Summary</th><th scope=\"col\">Decision</th><th scope=\"col\">Message</th><th scope=\"col\">Decided at</th><th scope=\"col\">Note</th></tr></thead><tbody>{}</tbody></table>",
             rows.join("")
         ));
     }

@@ -664,7 +664,7 @@ mod tests {
             ),
             approvals(
                 std::slice::from_ref(&approval),
-                &[approval.clone()],
+                std::slice::from_ref(&approval),
                 &json!({}),
                 None,
                 "c",

@@ -18,3 +18,5 @@ step "OpenAPI document";        timed bash scripts/check_openapi.sh
 step "wasm release build";      timed bash scripts/build.sh
 step "end-to-end (wrangler dev)"
 NUDGE_E2E_BUILT=1 timed cargo test -p nudge-worker --test e2e --locked
+step "browser (headless Chromium)"
+timed bash scripts/browser_test.sh

@@ -9,6 +9,7 @@ mod account;
 mod address;
 mod clock;
 mod config;
+mod dashboard;
 mod http;
 mod ids;
 mod import;

@@ -2,7 +2,7 @@
 //! token), and `/healthz`. Each handler returns `Result<Value, ApiError>`; this module turns
 //! both sides into JSON responses in one place.
 
-mod api;
+pub(crate) mod api;
 mod auth;
 pub mod error;
 mod health;
@@ -18,6 +18,10 @@ use error::{json_response, ApiError};
 pub async fn handle(req: Request, env: Env) -> Response {
     let method = req.method();
     let path = req.path();
+    // The operator dashboard: HTML, its own session cookie (src/dashboard/).
+    if path == "/dashboard" || path.starts_with("/dashboard/") {
+        return crate::dashboard::handle(req, env).await;
+    }
     match route(req, &env).await {
         Ok((status, body)) => json_response(&body, status),
         Err(err) => {
@@ -67,7 +71,7 @@ pub(crate) fn not_found(method: &Method, path: &str) -> ApiError {
 
 /// A path segment with `%XX` escapes decoded (account ids such as `erp:C-1` arrive as
 /// `erp%3AC-1`). Invalid escapes are kept as they are.
-fn percent_decode(segment: &str) -> String {
+pub(crate) fn percent_decode(segment: &str) -> String {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod book;
 pub mod books;
 pub mod bulk;
+pub mod disputes;
 mod error;
 pub mod inbound;
 pub mod ledger;

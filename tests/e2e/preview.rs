@@ -124,10 +124,13 @@ fn previews_refuse_bad_input_and_missing_tokens() {
         app.api_get("/api/accounts/erp%3AC-NONE/preview").status,
         404
     );
+    let t = app.api_get("/api/accounts/erp%3AC-PRE/timeline?limit=0");
+    assert_eq!(t.status, 400, "{}", t.text);
     for p in [
         "/api/preview",
         "/api/worklist",
         "/api/accounts/erp%3AC-PRE/preview",
+        "/api/accounts/erp%3AC-PRE/timeline",
     ] {
         assert_eq!(app.get_with_auth(p, None).status, 401, "{p}");
         assert_eq!(

@@ -28,13 +28,7 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
     let config = Config::from_env(&env);
     let method = req.method();
     let path = req.path();
-    let segments: Vec<String> = path
-        .trim_matches('/')
-        .split('/')
-        .skip(1)
-        .filter(|s| !s.is_empty())
-        .map(crate::http::percent_decode)
-        .collect();
+    let segments = crate::http::path_segments(&path, 1);
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
     let token = config.admin_token.clone().filter(|t| !t.is_empty());
     let now = (worker::Date::now().as_millis() / 1000) as i64;
@@ -162,13 +156,7 @@ impl Ctx<'_> {
         let url = format!("https://dashboard.internal{path_and_query}");
         let req = Request::new_with_init(&url, &init).map_err(internal)?;
         let path = path_and_query.split('?').next().unwrap_or_default();
-        let decoded: Vec<String> = path
-            .trim_matches('/')
-            .split('/')
-            .skip(1)
-            .filter(|s| !s.is_empty())
-            .map(crate::http::percent_decode)
-            .collect();
+        let decoded = crate::http::path_segments(path, 1);
         let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
         crate::http::api::route(method, &segs, req, self.env, self.config)
             .await

@@ -40,12 +40,7 @@ async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
     let path = req.path();
     let method = req.method();
     // Decoded once here, so every handler sees `erp:C-100` whether or not the client escaped it.
-    let decoded: Vec<String> = path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(percent_decode)
-        .collect();
+    let decoded = path_segments(&path, 0);
     let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
 
     match (method.clone(), segments.as_slice()) {
@@ -71,6 +66,16 @@ pub(crate) fn not_found(method: &Method, path: &str) -> ApiError {
 
 /// A path segment with `%XX` escapes decoded (account ids such as `erp:C-1` arrive as
 /// `erp%3AC-1`). Invalid escapes are kept as they are.
+/// The path's non-empty segments after the first `skip`, each percent-decoded.
+pub(crate) fn path_segments(path: &str, skip: usize) -> Vec<String> {
+    path.trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .skip(skip)
+        .map(percent_decode)
+        .collect()
+}
+
 pub(crate) fn percent_decode(segment: &str) -> String {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -94,7 +99,16 @@ pub(crate) fn percent_decode(segment: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::percent_decode;
+    use super::{path_segments, percent_decode};
+
+    #[test]
+    fn segments_skip_empty_parts_then_the_first_ones() {
+        assert_eq!(
+            path_segments("/api/accounts/erp%3AC-1/", 1),
+            vec!["accounts", "erp:C-1"]
+        );
+        assert_eq!(path_segments("//dashboard", 0), vec!["dashboard"]);
+    }
 
     #[test]
     fn path_segments_are_percent_decoded() {

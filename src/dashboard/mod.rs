@@ -107,7 +107,12 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
 
 /// Security headers for every dashboard response.
 fn with_headers(resp: worker::Result<Response>, content_type: &str) -> Response {
-    let mut resp = resp.unwrap_or_else(|_| Response::error("error", 500).expect("a response"));
+    // A fixed body cannot fail to build, so no request path panics here.
+    let mut resp = resp.unwrap_or_else(|_| {
+        Response::builder()
+            .with_status(500)
+            .fixed(b"error".to_vec())
+    });
     let h = resp.headers_mut();
     let _ = h.set("content-type", content_type);
     let _ = h.set(

@@ -14,10 +14,19 @@ pub const COOKIE: &str = "nudge_session";
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 
 fn mac(key: &str, message: &str) -> String {
-    // HMAC accepts keys of any length; new_from_slice cannot fail for it.
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("any key length");
-    m.update(message.as_bytes());
-    let bytes = m.finalize().into_bytes();
+    let bytes: Vec<u8> = match <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()) {
+        Ok(mut m) => {
+            m.update(message.as_bytes());
+            m.finalize().into_bytes().to_vec()
+        }
+        // HMAC accepts keys of any length, so this cannot happen; were it to, a random value
+        // matches nothing (no session, no CSRF field is ever accepted) and nothing panics.
+        Err(_) => {
+            let mut random = [0u8; 32];
+            let _ = getrandom::fill(&mut random);
+            random.to_vec()
+        }
+    };
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

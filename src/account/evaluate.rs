@@ -463,12 +463,13 @@ pub async fn state(ctx: &AccountCtx<'_>) -> Result<AccountState, AccountError> {
     let storage = ctx.state.storage();
     let alarm = storage.get_alarm().await?;
     let memory: Memory = escalation::load(&storage).await?;
-    let record = record::load(&ctx.db, ctx.account_id.as_str(), &Want::default()).await?;
+    // Only the approvals: the whole record is not needed to report the object's state.
+    let approvals = crate::store::approvals::for_account(&ctx.db, ctx.account_id.as_str()).await?;
     let _ = StateQuery::default();
     Ok(AccountState {
         account_id: ctx.account_id.clone(),
         state: memory.state,
-        approvals: record.extras.approvals,
+        approvals,
         last_decision: memory.last_decision,
         last_evaluated_at: memory.last_evaluated_at,
         last_trigger: memory.last_trigger,

@@ -90,6 +90,11 @@ pub(super) fn for_policy(rows: Vec<ApprovalRow>) -> Vec<Approval> {
         .collect()
 }
 
+/// The account's final-escalation approvals as the policy sees them (one query).
+pub async fn for_account(db: &Db, account_id: &str) -> Result<Vec<Approval>> {
+    Ok(for_policy(db.all(review_query(db, account_id)?).await?))
+}
+
 /// Approvals filtered by status and account, oldest first.
 pub async fn list(
     db: &Db,

@@ -94,12 +94,28 @@ fn context(case: &Case) -> Context {
                 .ok()
                 .and_then(|e| e.date)
         })
-        .unwrap_or_else(Utc::now);
+        .or_else(|| date_header(&case.raw))
+        .unwrap_or_else(|| panic!("{}: no usable Date header or context.now", case.name));
     Context {
         now,
         timezone,
         locale,
     }
+}
+
+/// The Date header read directly (RFC 2822, a trailing `(comment)` dropped): the receipt time
+/// must not depend on the parser under test, and must never silently become "now".
+fn date_header(raw: &[u8]) -> Option<DateTime<Utc>> {
+    let text = String::from_utf8_lossy(raw);
+    let line = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .find(|l| l.to_ascii_lowercase().starts_with("date:"))?;
+    let value = line[5..].split('(').next()?.trim();
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    DateTime::parse_from_rfc2822(&value)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 /// Normalises an invoice reference for comparison (`#10234` and `10234` are the same).
@@ -139,7 +155,10 @@ fn intent_names(v: Option<&Value>) -> BTreeSet<String> {
     v.and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter_map(|x| x.as_str().or_else(|| x.get("intent").and_then(Value::as_str)))
+        .filter_map(|x| {
+            x.as_str()
+                .or_else(|| x.get("intent").and_then(Value::as_str))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -269,7 +288,9 @@ fn compare(case: &Case, got: &Value, r: &mut Report) -> Vec<String> {
         let ok = match (x.is_null(), g.is_null()) {
             (true, true) => true,
             // `{}` asserts a dispute without asserting its category.
-            (false, false) => x.get("category").is_none_or(|c| Some(c) == g.get("category")),
+            (false, false) => x
+                .get("category")
+                .is_none_or(|c| Some(c) == g.get("category")),
             _ => false,
         };
         check("dispute", ok, r);
@@ -360,12 +381,7 @@ fn compare(case: &Case, got: &Value, r: &mut Report) -> Vec<String> {
 fn print_tally_table(title: &str, rows: &BTreeMap<String, Tally>) {
     println!("\n{title:<28} {:>6} {:>6} {:>7}", "right", "total", "acc");
     for (k, t) in rows {
-        println!(
-            "{k:<28} {:>6} {:>6} {:>6.1}%",
-            t.right,
-            t.total,
-            t.pct()
-        );
+        println!("{k:<28} {:>6} {:>6} {:>6.1}%", t.right, t.total, t.pct());
     }
 }
 
@@ -382,6 +398,8 @@ fn heldout() {
     let mut per_folder: BTreeMap<String, usize> = BTreeMap::new();
     let mut per_language: BTreeMap<String, usize> = BTreeMap::new();
     let mut detail_lines = Vec::new();
+    // Messages whose Date header nudge_mail reads differently from chrono's RFC 2822 parser.
+    let mut date_disagreements = 0usize;
     for case in &cases {
         *per_folder.entry(case.folder.clone()).or_default() += 1;
         let lang = case
@@ -391,6 +409,17 @@ fn heldout() {
             .unwrap_or("(machine)")
             .to_string();
         *per_language.entry(lang).or_default() += 1;
+        let own = date_header(&case.raw);
+        assert!(
+            own.is_some() || case.expected["context"].get("now").is_some(),
+            "{}: the Date header does not parse as RFC 2822",
+            case.name
+        );
+        if own.is_some_and(|d| d != context(case).now)
+            && case.expected["context"].get("now").is_none()
+        {
+            date_disagreements += 1;
+        }
         let got = match classify(&case.raw, &context(case)) {
             Ok(c) => serde_json::to_value(&c).expect("Classification serialises"),
             Err(e) => {
@@ -433,29 +462,23 @@ fn heldout() {
     for (k, n) in &per_language {
         println!("{k:<28} {n:>6}");
     }
+    println!("receipt dates read differently by nudge_mail and chrono: {date_disagreements}");
     if r.classify_errors > 0 {
         println!("\nclassify errors: {}", r.classify_errors);
     }
 
-    println!("\n{:<28} {:>6} {:>6} {:>7}", "field", "right", "total", "acc");
+    println!(
+        "\n{:<28} {:>6} {:>6} {:>7}",
+        "field", "right", "total", "acc"
+    );
     for (f, t) in &r.fields {
-        println!(
-            "{f:<28} {:>6} {:>6} {:>6.1}%",
-            t.right,
-            t.total,
-            t.pct()
-        );
+        println!("{f:<28} {:>6} {:>6} {:>6.1}%", t.right, t.total, t.pct());
     }
     for (name, t) in [
         ("promise date", &r.promise_date),
         ("intent_invoices (per intent)", &r.intent_invoices),
     ] {
-        println!(
-            "{name:<28} {:>6} {:>6} {:>6.1}%",
-            t.right,
-            t.total,
-            t.pct()
-        );
+        println!("{name:<28} {:>6} {:>6} {:>6.1}%", t.right, t.total, t.pct());
     }
     let rm = &r.remittance;
     println!(

@@ -275,13 +275,21 @@ fn an_alarm_that_throws_after_sending_is_retried_and_records_the_send_once() {
     });
     assert_eq!(rows[0]["attempts"], 1, "{rows:?}");
     assert_eq!(count_events(&app, "account.alarm_failed"), 1);
-    let settled: Vec<Value> = app
-        .log_events("account.evaluated")
-        .into_iter()
-        .filter(|e| e["account_id"] == id && e["trigger"] == "settled")
-        .collect();
+    // The failed evaluation logged no `account.evaluated`; the retry's finds the step recorded
+    // (the policy proposes nothing new, or the same step already done) and sends nothing.
+    let settled = app.eventually("the retried alarm's evaluation", || {
+        let s: Vec<Value> = app
+            .log_events("account.evaluated")
+            .into_iter()
+            .filter(|e| e["account_id"] == id && e["trigger"] == "settled")
+            .collect();
+        (!s.is_empty()).then_some(s)
+    });
     assert_eq!(settled.len(), 1, "{settled:?}");
-    assert_eq!(settled[0]["outcome"], "already_done", "{settled:?}");
+    assert!(
+        ["none", "already_done"].contains(&settled[0]["outcome"].as_str().unwrap_or("")),
+        "{settled:?}"
+    );
     let st = state(&app, id);
     assert_eq!(st["outbox"], json!([]), "{st}");
     assert!(st["settle_at"].is_null(), "{st}");

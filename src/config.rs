@@ -3,6 +3,8 @@
 
 use worker::Env;
 
+use crate::faults::Faults;
+
 /// Settings every request path may need. Secrets are optional here so that a missing secret
 /// fails only the routes that need it, with a clear error, instead of the whole worker.
 #[derive(Clone)]
@@ -21,6 +23,8 @@ pub struct Config {
     /// How long ledger and inbound changes settle before the account is evaluated
     /// (`SETTLE_SECONDS`, default 60): one delivery, or a burst of them, is evaluated once, whole.
     pub settle_seconds: i64,
+    /// Test-only fault injection points (`FAULTS`, honoured only with `TEST_CLOCKS` on).
+    pub faults: Faults,
 }
 
 impl Config {
@@ -37,6 +41,7 @@ impl Config {
                 .ok()
                 .filter(|s| !s.trim().is_empty())
         };
+        let test_clocks = is_true(&var("TEST_CLOCKS", "false"));
         Config {
             company_name: var("COMPANY_NAME", "Nudge"),
             from_address: var("FROM_ADDRESS", "ar@example.com"),
@@ -45,7 +50,7 @@ impl Config {
             default_timezone: var("DEFAULT_TIMEZONE", "UTC"),
             default_locale: var("DEFAULT_LOCALE", "en-US"),
             shadow_mode: is_true(&var("SHADOW_MODE", "false")),
-            test_clocks: is_true(&var("TEST_CLOCKS", "false")),
+            test_clocks,
             admin_token: secret("ADMIN_TOKEN"),
             // Comma-separated so that a rotation can accept the old and the new secret at once.
             stripe_webhook_secrets: secret("STRIPE_WEBHOOK_SECRET")
@@ -58,6 +63,7 @@ impl Config {
                 .ok()
                 .filter(|s| (0..=3_600).contains(s))
                 .unwrap_or(60),
+            faults: Faults::parse(&var("FAULTS", ""), test_clocks),
         }
     }
 }

@@ -10,6 +10,7 @@ mod address;
 mod clock;
 mod config;
 mod dashboard;
+mod faults;
 mod http;
 mod ids;
 mod import;

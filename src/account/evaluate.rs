@@ -26,6 +26,7 @@ use super::{
     act, settle, AccountCtx, AccountError, AccountState, Delivery, EvaluateCommand, Evaluation,
     OutboxView, Outcome, StateQuery,
 };
+use crate::faults::Fault;
 use crate::outbound::compose::{self, Sender};
 use crate::outbound::mailer::{Mailer, MAX_ATTEMPTS, QUICK_ATTEMPTS};
 use crate::outbound::templates as operator_templates;
@@ -262,6 +263,20 @@ pub async fn handle(
         }
     }
     let delivered = deliver_outbox(ctx, now).await?;
+    let alarm = matches!(cmd.trigger, super::Trigger::Settled | super::Trigger::Alarm);
+    if alarm
+        && ctx
+            .config
+            .faults
+            .strike(&storage, Fault::AlarmThrow)
+            .await?
+    {
+        // Test only (`FAULTS=alarm_throw_once`): the alarm fails after delivering and before
+        // the batch records it; its retry must record the delivery without sending again.
+        return Err(AccountError::Runtime(
+            "injected fault (alarm_throw_once)".into(),
+        ));
+    }
     let mut next = decision.next_evaluation_at;
     let mut deliveries = Vec::new();
     for item in &delivered {
@@ -424,7 +439,13 @@ pub(super) async fn deliver_outbox(
     }
     escalation::save(&storage, &memory).await?;
 
-    let mailer = Mailer::new(ctx.env, &ctx.config.from_address);
+    // Test only (`FAULTS=send_fail_once`): this delivery fails all its quick attempts.
+    let failing = if ctx.config.faults.strike(&storage, Fault::Send).await? {
+        QUICK_ATTEMPTS
+    } else {
+        0
+    };
+    let mailer = Mailer::new(ctx.env, &ctx.config.from_address).failing_first(failing);
     let mut done = Vec::new();
     for mut item in claimed {
         let out = mailer.send(&item.to, &item.raw, QUICK_ATTEMPTS).await;

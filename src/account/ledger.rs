@@ -17,8 +17,9 @@ use super::{
     LedgerBatch, PaymentApplied,
 };
 use crate::clock;
+use crate::faults::Fault;
 use crate::store::record::{self, Want};
-use crate::store::{ledger, webhook_events};
+use crate::store::{faults, ledger, webhook_events};
 
 /// Event ids containing this marker make the delivery's first attempt fail on a real D1
 /// constraint (a `webhook_events` row written twice, as the batch's last statement) when
@@ -139,6 +140,15 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: LedgerBatch) -> Result<LedgerAnsw
                 now,
             )?);
         }
+    }
+    if ctx
+        .config
+        .faults
+        .strike(&ctx.state.storage(), Fault::WebhookD1)
+        .await?
+    {
+        // Test only (`FAULTS`): D1 fails at the end of the batch, after all its writes ran.
+        statements.push(faults::failing_statement(db)?);
     }
     let count = statements.len();
     db.batch(statements).await.map_err(|e| {

@@ -32,6 +32,8 @@ pub async fn healthz(env: &Env, config: &Config) -> serde_json::Value {
             "default_locale": config.default_locale,
             "shadow_mode": config.shadow_mode,
             "test_clocks": config.test_clocks,
+            // Test-only fault injection points armed (always empty in production).
+            "faults": config.faults.names(),
         },
         // Whether each secret is set; never its value.
         "secrets": {

@@ -6,6 +6,7 @@
 //! (Forwarding an inbound message to a person is not sending: it needs the live message, so the
 //! email handler does it, see `inbound_email/deliver.rs`.)
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use worker::{Delay, EmailMessage, Env};
@@ -29,14 +30,31 @@ pub struct SendOutcome {
 pub struct Mailer<'a> {
     env: &'a Env,
     from: &'a str,
+    /// Test-only fault injection: this many attempts fail before the binding is called.
+    failing: Cell<u32>,
 }
 
 impl<'a> Mailer<'a> {
     pub fn new(env: &'a Env, from: &'a str) -> Self {
-        Mailer { env, from }
+        Mailer {
+            env,
+            from,
+            failing: Cell::new(0),
+        }
+    }
+
+    /// Test only (`FAULTS=send_fail_once`): the next `n` attempts fail as if the binding were
+    /// down, without sending.
+    pub fn failing_first(self, n: u32) -> Self {
+        self.failing.set(n);
+        self
     }
 
     async fn send_once(&self, to: &str, raw: &str) -> Result<(), String> {
+        if self.failing.get() > 0 {
+            self.failing.set(self.failing.get() - 1);
+            return Err("send_email: injected fault (send_fail_once)".to_string());
+        }
         let binding = self.env.send_email("EMAIL").map_err(|e| e.to_string())?;
         let message =
             EmailMessage::new(self.from, to, raw).map_err(|e| format!("EmailMessage: {e:?}"))?;

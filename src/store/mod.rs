@@ -12,6 +12,7 @@ pub mod books;
 pub mod bulk;
 pub mod disputes;
 mod error;
+pub mod faults;
 pub mod inbound;
 pub mod ledger;
 pub mod outbound;

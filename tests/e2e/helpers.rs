@@ -108,6 +108,11 @@ pub struct TestApp {
     logs: Arc<Mutex<Vec<String>>>,
     state_dir: PathBuf,
     agent: ureq::Agent,
+    options: AppOptions,
+    /// The first log line of the current `wrangler dev` (after a `restart`).
+    started_at_line: usize,
+    /// The messages sent before a `restart` (wrangler may remove its `.eml` files on exit).
+    sent_before_restart: Vec<String>,
 }
 
 /// Starts the worker with the default test settings.
@@ -127,6 +132,33 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
     let _ = std::fs::remove_dir_all(&state_dir);
     copy_dir(template, &state_dir);
 
+    let logs = Arc::new(Mutex::new(Vec::new()));
+    let (child, base) = start_wrangler(&state_dir, &options, &logs);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let app = TestApp {
+        base,
+        child,
+        logs,
+        state_dir,
+        agent,
+        options,
+        started_at_line: 0,
+        sent_before_restart: Vec::new(),
+    };
+    app.wait_healthy();
+    app
+}
+
+/// Starts `wrangler dev` on a free port over `state_dir`, its output appended to `logs`.
+fn start_wrangler(
+    state_dir: &Path,
+    options: &AppOptions,
+    logs: &Arc<Mutex<Vec<String>>>,
+) -> (Child, String) {
     let port = free_port();
     let mut cmd = wrangler();
     cmd.args([
@@ -147,7 +179,7 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
     .arg("--port")
     .arg(port.to_string())
     .arg("--persist-to")
-    .arg(&state_dir);
+    .arg(state_dir);
     let mut vars = vec![
         ("ADMIN_TOKEN".to_string(), ADMIN_TOKEN.to_string()),
         (
@@ -159,7 +191,7 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
         // Ledger and inbound changes settle for a second before the account's alarm acts.
         ("SETTLE_SECONDS".to_string(), "1".to_string()),
     ];
-    vars.extend(options.vars);
+    vars.extend(options.vars.iter().cloned());
     for (k, v) in vars {
         cmd.arg("--var").arg(format!("{k}:{v}"));
     }
@@ -170,7 +202,6 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
     cmd.process_group(0);
     let mut child = cmd.spawn().expect("spawn wrangler dev");
 
-    let logs = Arc::new(Mutex::new(Vec::new()));
     for stream in [
         child
             .stdout
@@ -184,28 +215,14 @@ pub fn spawn_app_with(options: AppOptions) -> TestApp {
     .into_iter()
     .flatten()
     {
-        let logs = Arc::clone(&logs);
+        let logs = Arc::clone(logs);
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 logs.lock().expect("log lock").push(strip_ansi(&line));
             }
         });
     }
-
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
-    let app = TestApp {
-        base: format!("http://127.0.0.1:{port}"),
-        child,
-        logs,
-        state_dir,
-        agent,
-    };
-    app.wait_healthy();
-    app
+    (child, format!("http://127.0.0.1:{port}"))
 }
 
 static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -244,7 +261,11 @@ impl TestApp {
         while Instant::now() < deadline {
             // wrangler restarts its build once at start-up; "Ready on" is printed after that,
             // so waiting for both keeps the first request of a test off a reloading worker.
-            let ready = self.logs().iter().any(|l| l.contains("Ready on"));
+            let ready = self
+                .logs()
+                .iter()
+                .skip(self.started_at_line)
+                .any(|l| l.contains("Ready on"));
             if let Ok(resp) = self.agent.get(format!("{}/healthz", self.base)).call() {
                 if ready && resp.status().as_u16() == 200 {
                     return;
@@ -377,10 +398,14 @@ impl TestApp {
 
     /// The raw messages the worker sent, read from the `.eml` files, in order.
     pub fn sent_emails(&self) -> Vec<String> {
-        self.sent_eml_paths()
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {p:?}: {e}")))
-            .collect()
+        let mut all = self.sent_before_restart.clone();
+        all.extend(
+            self.sent_eml_paths()
+                .iter()
+                .skip(all.len())
+                .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("read {p:?}: {e}"))),
+        );
+        all
     }
 
     /// Waits (up to 10 s) until `check` holds, for effects that complete after the response.
@@ -401,8 +426,9 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
+impl TestApp {
+    /// Stops wrangler and workerd (the whole process group).
+    fn stop(&mut self) {
         let pgid = self.child.id() as i32;
         // SAFETY: kill(2) with a negative pid signals the process group we created; no memory
         // is touched. Errors (already gone) are fine to ignore.
@@ -420,6 +446,25 @@ impl Drop for TestApp {
             libc::kill(-pgid, libc::SIGKILL);
         }
         let _ = self.child.wait();
+    }
+
+    /// Restarts the worker on the same state directory (D1, the objects' storage and their
+    /// alarms persist; every object is rebuilt from storage), on a new port, and waits until
+    /// it is healthy. What was sent before is kept for `sent_emails`.
+    pub fn restart(&mut self) {
+        self.sent_before_restart = self.sent_emails();
+        self.stop();
+        self.started_at_line = self.logs().len();
+        let (child, base) = start_wrangler(&self.state_dir, &self.options, &self.logs);
+        self.child = child;
+        self.base = base;
+        self.wait_healthy();
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop();
         let _ = std::fs::remove_dir_all(&self.state_dir);
     }
 }

@@ -426,8 +426,31 @@ fn is_po_word(w: &str) -> bool {
 /// Invoice references in `text`. `known` are references already known to be invoices (for
 /// example those in the reminder the customer is answering), recognised without a keyword.
 pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
-    let ps = pieces(text);
     let mut out: Vec<String> = Vec::new();
+    for r in find_invoice_ref_spans(text, known) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&r.text)) {
+            out.push(r.text);
+        }
+    }
+    out
+}
+
+/// One invoice reference and where it is written (byte span in the text searched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefSpan {
+    /// The reference as written (`INV-2026-0415`).
+    pub text: String,
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+}
+
+/// Like [`find_invoice_refs`], but every occurrence with its place in `text`, so that a
+/// reference can be tied to the clause that speaks of it.
+pub fn find_invoice_ref_spans(text: &str, known: &[String]) -> Vec<RefSpan> {
+    let ps = pieces(text);
+    let mut out: Vec<RefSpan> = Vec::new();
     // An invoice word governs the codes that follow it, across "and" and commas.
     let mut governed = 0usize;
     let mut blocked = 0usize;
@@ -486,8 +509,13 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
                     || (upper && INVOICE_PREFIXES.contains(&prefix.as_str()))
                     || document_shape)
         };
-        if accept && !out.iter().any(|o| o.eq_ignore_ascii_case(code)) {
-            out.push(code.to_string());
+        if accept {
+            let start = p.start + (code.as_ptr() as usize).saturating_sub(p.text.as_ptr() as usize);
+            out.push(RefSpan {
+                text: code.to_string(),
+                start,
+                end: start + code.len(),
+            });
         }
         // A list of invoices goes on: "invoices 10234, 10235 and 10236".
         if accept {

@@ -54,6 +54,8 @@ pub struct Understanding {
     /// The phrases that led to each intent ("dispute: price is corrected (0.45)"), for the
     /// audit trail and the one-line summary a person sees on handover.
     pub evidence: Vec<String>,
+    /// ISO 639-1 code of the language the new text is written in, when it can be told.
+    pub language: Option<&'static str>,
 }
 
 /// Inputs beyond the text that sharpen the reading.
@@ -123,6 +125,8 @@ pub fn understand_text(
     // Sentence where each intent was first seen: the customer's lead point comes first.
     let mut first_seen = [usize::MAX; Intent::ALL.len()];
     let mut weak_promise_sentences: Vec<usize> = Vec::new();
+    // Every cue that counted: its intent and where it starts in `lower`.
+    let mut hits: Vec<(Intent, usize)> = Vec::new();
 
     for (si, sentence) in sents.iter().enumerate() {
         let words: Vec<&str> = sentence
@@ -130,6 +134,13 @@ pub fn understand_text(
             .filter(|t| t.kind != Kind::Symbol)
             .map(|t| t.text)
             .collect();
+        // Where each word starts, to tie a cue to its clause.
+        let word_at: Vec<usize> = sentence
+            .iter()
+            .filter(|t| t.kind != Kind::Symbol)
+            .map(|t| t.start)
+            .collect();
+        let at = |w: usize| word_at.get(w).copied().unwrap_or(0);
         if is_boilerplate(&words) {
             continue;
         }
@@ -176,6 +187,7 @@ pub fn understand_text(
                     // condition is a dispute of no stated kind (the other cues name it).
                     if intent == Intent::PromiseToPay && conditional {
                         evidence[idx(Intent::Dispute)].add(0.55);
+                        hits.push((Intent::Dispute, at(start)));
                     }
                     continue;
                 }
@@ -198,6 +210,7 @@ pub fn understand_text(
                     }
                 }
                 evidence[idx(intent)].add(weight);
+                hits.push((intent, at(start)));
                 first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
                 trace.push(format!(
                     "{}: {} ({weight:.2})",
@@ -212,8 +225,9 @@ pub fn understand_text(
                 touched.push(ci);
             }
         }
-        if sentence.iter().any(|t| t.is_sym('?')) {
+        if let Some(q) = sentence.iter().find(|t| t.is_sym('?')) {
             evidence[idx(Intent::Question)].add(0.5);
+            hits.push((Intent::Question, q.start));
         }
         if promise_here {
             promise_sentences.push(si);
@@ -249,9 +263,34 @@ pub fn understand_text(
 
     // Entities.
     let po_number = entities::find_po_number(new_text);
-    let mut invoice_refs = entities::find_invoice_refs(new_text, hints.known_refs);
+    // References in the customer's own words (their subject and new text), where they stand.
+    let mut ref_spans = spans_in_lower(&full, &lower, hints.known_refs);
     if let Some(po) = &po_number {
-        invoice_refs.retain(|r| !r.eq_ignore_ascii_case(po));
+        ref_spans.retain(|r| !r.text.eq_ignore_ascii_case(po));
+    }
+    let mut invoice_refs: Vec<String> = Vec::new();
+    for r in &ref_spans {
+        if !invoice_refs.iter().any(|o| o.eq_ignore_ascii_case(&r.text)) {
+            invoice_refs.push(r.text.clone());
+        }
+    }
+    // A "Re: Invoice INV-7 overdue" subject names the thread's invoices: the customer refers to
+    // them too, and they are what an intent naming no invoice is about.
+    let thread_refs: Vec<String> = subject
+        .filter(|s| is_reply_subject(s))
+        .map(|s| entities::find_invoice_refs(s, hints.known_refs))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            po_number
+                .as_ref()
+                .is_none_or(|po| !r.eq_ignore_ascii_case(po))
+        })
+        .collect();
+    for r in &thread_refs {
+        if !invoice_refs.iter().any(|o| o.eq_ignore_ascii_case(r)) {
+            invoice_refs.push(r.clone());
+        }
     }
     let new_contacts: Vec<ContactAddress> = entities::find_emails(new_text)
         .into_iter()
@@ -282,6 +321,7 @@ pub fn understand_text(
         .map(|i| ScoredIntent {
             intent: *i,
             confidence: round2(evidence[idx(*i)].confidence()),
+            invoice_refs: Vec::new(),
         })
         .filter(|s| s.confidence >= REPORT_THRESHOLD)
         .collect();
@@ -336,6 +376,7 @@ pub fn understand_text(
         intents.push(ScoredIntent {
             intent: Intent::Other,
             confidence: 0.5,
+            invoice_refs: Vec::new(),
         });
     }
     let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
@@ -346,6 +387,19 @@ pub fn understand_text(
         rank_index += 1;
         rank_index == 1 || s.confidence >= SECONDARY_THRESHOLD
     });
+
+    // Which invoices each intent is about.
+    let reported: Vec<Intent> = intents.iter().map(|s| s.intent).collect();
+    let clauses = scope::Clauses::new(&sents, &ref_spans);
+    let scoped = scope::refs_per_intent(&clauses, &ref_spans, &hits, &reported);
+    for s in &mut intents {
+        if let Some((_, refs)) = scoped.iter().find(|(i, _)| *i == s.intent) {
+            s.invoice_refs.clone_from(refs);
+        }
+        if s.invoice_refs.is_empty() {
+            s.invoice_refs.clone_from(&thread_refs);
+        }
+    }
 
     let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
     let promise = promised.then(|| {
@@ -376,7 +430,35 @@ pub fn understand_text(
         po_number,
         new_contacts,
         evidence: trace,
+        language: crate::language::detect(new_text),
     }
+}
+
+/// The invoice references of `full`, with their spans moved into `lower` (its normalised
+/// form, which can differ in length where typographic characters were replaced).
+fn spans_in_lower(full: &str, lower: &str, known: &[String]) -> Vec<scope::Ref> {
+    let found = entities::find_invoice_ref_spans(full, known);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let same = full.len() == lower.len();
+    found
+        .into_iter()
+        .map(|r| {
+            let (start, end) = if same {
+                (r.start, r.end)
+            } else {
+                let before = normalise(full.get(..r.start).unwrap_or("")).len();
+                let inside = normalise(full.get(r.start..r.end).unwrap_or("")).len();
+                (before, before + inside)
+            };
+            scope::Ref {
+                text: r.text,
+                start,
+                end,
+            }
+        })
+        .collect()
 }
 
 fn idx(intent: Intent) -> usize {
@@ -558,6 +640,8 @@ pub(crate) fn with_sentences<R>(text: &str, f: impl FnOnce(&str, &[&[Token<'_>]]
     let sents = sentences(&lower, &tokens);
     f(&lower, &sents)
 }
+
+mod scope;
 
 #[cfg(test)]
 mod tests;

@@ -145,3 +145,67 @@ fn held_payments_and_wire_checks() {
         Intent::AlreadyPaid
     );
 }
+
+fn refs_of(r: &Understanding, intent: Intent) -> Vec<String> {
+    r.intents
+        .iter()
+        .find(|s| s.intent == intent)
+        .map(|s| s.invoice_refs.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn each_intent_holds_the_invoices_of_its_own_clauses() {
+    let r = u(
+        "Invoice INV-1002 is wrong: the unit price is higher than quoted. \
+               We will pay INV-1001 on 15 December.",
+    );
+    assert_eq!(refs_of(&r, Intent::Dispute), ["INV-1002"], "{r:?}");
+    assert_eq!(refs_of(&r, Intent::PromiseToPay), ["INV-1001"], "{r:?}");
+    assert_eq!(r.invoice_refs, ["INV-1002", "INV-1001"]);
+}
+
+#[test]
+fn a_list_of_invoices_belongs_to_the_clause_after_it() {
+    let r = u("Invoices INV-101, INV-102 and INV-103 are wrong, the quantities do not match the delivery notes.");
+    assert_eq!(
+        refs_of(&r, Intent::Dispute),
+        ["INV-101", "INV-102", "INV-103"],
+        "{r:?}"
+    );
+}
+
+#[test]
+fn an_intent_without_references_refers_back_to_the_topic() {
+    let r = u(
+        "Regarding invoice INV-2026-0415. The unit price is wrong, it is higher than in the quote.",
+    );
+    assert_eq!(refs_of(&r, Intent::Dispute), ["INV-2026-0415"], "{r:?}");
+}
+
+#[test]
+fn a_reply_subject_names_the_thread_invoices() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let r = understand_text(
+        "We will pay it on Friday.",
+        Some("Re: Invoice INV-7781 overdue"),
+        today,
+        "en-GB",
+        Hints::default(),
+    );
+    assert_eq!(r.invoice_refs, ["INV-7781"], "{r:?}");
+    assert_eq!(refs_of(&r, Intent::PromiseToPay), ["INV-7781"]);
+    assert_eq!(r.language, Some("en"));
+}
+
+#[test]
+fn the_language_of_the_new_text_is_reported() {
+    assert_eq!(
+        de("Wir werden die Rechnung am Freitag bezahlen.").language,
+        Some("de")
+    );
+    assert_eq!(
+        u("Nous réglerons la facture vendredi, merci.").language,
+        Some("fr")
+    );
+}

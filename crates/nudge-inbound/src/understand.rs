@@ -11,11 +11,11 @@ use nudge_core::dispute::DisputeCategory;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::dates::{scan_tokens, DayOrder};
+use crate::dates::DayOrder;
 use crate::entities::{self, ContactAddress};
 use crate::intent::{Intent, ScoredIntent};
 use crate::lang::index::{self, index};
-use crate::lang::{match_at, Cue, ALL};
+use crate::lang::{any_lang, match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
@@ -127,6 +127,12 @@ pub fn understand_text(
     let mut weak_promise_sentences: Vec<usize> = Vec::new();
     // Every cue that counted: its intent and where it starts in `lower`.
     let mut hits: Vec<(Intent, usize)> = Vec::new();
+    // Questions asked, and whether a cue of another intent explains each ("Can you resend the
+    // invoice?" is a copy request, "Who approved this rate?" a question of its own).
+    let mut questions: Vec<bool> = Vec::new();
+    // The sentence before said what was meant to happen ("I'd hoped to pay Friday"): a
+    // contrast right after it ("but finance has put it on hold") withdraws that.
+    let mut after_withdrawn = false;
 
     for (si, sentence) in sents.iter().enumerate() {
         let words: Vec<&str> = sentence
@@ -147,6 +153,14 @@ pub fn understand_text(
         let past = about_the_past(&words);
         let asks = sentence.iter().any(|t| t.is_sym('?'));
         let conditional = words.iter().any(|w| tables.is(w, index::CONDITION));
+        // "Jan, can you approve this so we can pay Friday?": a forwarded internal request.
+        let internal_ask = asks && words.iter().any(|w| any_lang(|l| l.approvals, w));
+        // "We had hoped to pay on Friday, but …": what was meant, then withdrawn.
+        let next_contrasts = sents.get(si + 1).is_some_and(|n| starts_with_contrast(n));
+        let withdrawn = next_contrasts && words.iter().any(|w| any_lang(|l| l.withdrawn, w));
+        let hold_after_withdrawn = std::mem::replace(&mut after_withdrawn, withdrawn);
+        let about_po = words.iter().any(|w| entities::is_po_word(w));
+        let mut explained = false;
         let mut promise_here = false;
         touched.iter().for_each(|&c| counted[c] = false);
         touched.clear();
@@ -191,14 +205,31 @@ pub fn understand_text(
                     }
                     continue;
                 }
+                if cue.category == Some(DisputeCategory::Quality) && about_po {
+                    // "PO 4500123 has expired": the order number, not the goods.
+                    continue;
+                }
                 let mut weight = cue.weight;
+                if hold_after_withdrawn && intent == Intent::Dispute {
+                    // "… but finance has put it on hold": the customer's own payment stop,
+                    // not a claim that the invoice is wrong.
+                    weight *= 0.5;
+                }
                 if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
                     // Topic words ("price", "quality") pick a category; alone they are
                     // weak evidence that anything is disputed.
                     weight *= 0.5;
                 }
                 if intent == Intent::PromiseToPay {
-                    if asks {
+                    if withdrawn {
+                        // A plan that did not hold promises nothing.
+                        continue;
+                    }
+                    if internal_ask {
+                        // Payment once a colleague approves: likely, not yet committed.
+                        weight *= 0.5;
+                        promise_here = true;
+                    } else if asks {
                         // "Can we pay by card?" asks; it promises nothing.
                         weight *= 0.3;
                     } else if conditional {
@@ -211,6 +242,9 @@ pub fn understand_text(
                 }
                 evidence[idx(intent)].add(weight);
                 hits.push((intent, at(start)));
+                if intent != Intent::Question && weight >= 0.45 {
+                    explained = true;
+                }
                 first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
                 trace.push(format!(
                     "{}: {} ({weight:.2})",
@@ -225,13 +259,20 @@ pub fn understand_text(
                 touched.push(ci);
             }
         }
-        if let Some(q) = sentence.iter().find(|t| t.is_sym('?')) {
+        if let Some(q) = sentence
+            .iter()
+            .find(|t| t.is_sym('?'))
+            .filter(|_| !internal_ask)
+        {
             evidence[idx(Intent::Question)].add(0.5);
             hits.push((Intent::Question, q.start));
+            let informative = words.iter().any(|w| any_lang(|l| l.question_words, w));
+            questions.push(explained || !informative);
         }
         if promise_here {
             promise_sentences.push(si);
-        } else if speaks_of_paying(&words) && crate::dates::promise_may_stand(&words) {
+        } else if !withdrawn && speaks_of_paying(&words) && crate::dates::promise_may_stand(&words)
+        {
             weak_promise_sentences.push(si);
         }
     }
@@ -246,19 +287,29 @@ pub fn understand_text(
         let Some(sentence) = sents.get(si) else {
             continue;
         };
-        let found = scan_tokens(sentence, today, order)
-            .into_iter()
-            .find(|f| f.date >= today && !f.explicit_past);
-        if let Some(f) = found {
+        if let Some(date) = crate::dates::promised_in(sentence, today, order) {
             let firm = promise_sentences.contains(&si);
             evidence[idx(Intent::PromiseToPay)].add(if firm { 0.5 } else { 0.55 });
-            promise_date = Some(f.date);
+            promise_date = Some(date);
             promise_sentence = Some(si);
             break;
         }
     }
     if promise_sentence.is_none() {
         promise_sentence = promise_sentences.first().copied();
+    }
+    // A payment run or terms from receipt decide the day over a phrase of one sentence ("we
+    // missed this week's cut-off" is no Friday of this week).
+    let routine = (!promise_sentences.is_empty() || !weak_promise_sentences.is_empty())
+        .then(|| crate::dates::whole_text_date(&tokens, today, order))
+        .flatten();
+    if let Some(d) = routine {
+        if promise_date.is_none() {
+            evidence[idx(Intent::PromiseToPay)].add(0.5);
+            promise_date = Some(d);
+        } else if crate::dates::terms::missed_run(&tokens) {
+            promise_date = Some(d);
+        }
     }
 
     // Entities.
@@ -329,10 +380,13 @@ pub fn understand_text(
     // invoice?" is an invoice-copy request, not also a question.
     // When nothing else is clear, a reply that asks is a question first ("Why is the rate
     // higher than last month?" asks before it disputes).
+    // ... unless one of its questions is not about anything else the reply asks for: "we will
+    // pay INV-1 on Friday. Who approved the new rate?" is a promise and a question.
     let clear_other = intents
         .iter()
         .any(|s| s.intent != Intent::Question && s.confidence >= 0.6);
-    if clear_other {
+    let own_question = questions.iter().any(|explained| !explained);
+    if clear_other && !own_question {
         intents.retain(|s| s.intent != Intent::Question);
     }
     let category = dispute_category(&categories);
@@ -558,6 +612,33 @@ fn about_the_past(words: &[&str]) -> bool {
             .any(|w| ALL.iter().any(|l| list(l).contains(w)))
     };
     has(|l| l.past_markers) && !has(|l| l.future_markers)
+}
+
+/// A clause that starts with a contrast ("but", "however", "unfortunately", "aber", "leider").
+fn starts_with_contrast(sentence: &[Token<'_>]) -> bool {
+    sentence
+        .iter()
+        .find(|t| t.kind != Kind::Symbol)
+        .is_some_and(|t| {
+            matches!(
+                t.text,
+                "but"
+                    | "however"
+                    | "unfortunately"
+                    | "aber"
+                    | "jedoch"
+                    | "leider"
+                    | "mais"
+                    | "malheureusement"
+                    | "pero"
+                    | "sin"
+                    | "lamentablemente"
+                    | "maar"
+                    | "helaas"
+                    | "men"
+                    | "tyvärr"
+            )
+        })
 }
 
 fn speaks_of_paying(words: &[&str]) -> bool {

@@ -76,6 +76,7 @@ fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         weekday(t, i, today, order),
         duration(t, i, today),
         day_of_month(t, i, today),
+        super::terms::iso_week(t, i, today).and_then(|(d, len)| Hit::new(Some(d), len)),
     ];
     let mut best: Option<Hit> = None;
     for hit in candidates.into_iter().flatten() {

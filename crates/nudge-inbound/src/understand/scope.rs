@@ -55,11 +55,6 @@ pub(crate) struct Clauses {
     negated: Vec<bool>,
 }
 
-/// Words saying an invoice is in order (the language tables take these over).
-fn accepted_word(_w: &str) -> bool {
-    false
-}
-
 fn is_break(prev: &Token<'_>, next: &Token<'_>) -> bool {
     if prev.kind != Kind::Symbol {
         return false;
@@ -101,7 +96,7 @@ impl Clauses {
                             *x = true;
                         }
                     }
-                    let flag = if accepted_word(t.text) {
+                    let flag = if tables.is(t.text, index::ACCEPTED) {
                         c.accepts.get_mut(clause)
                     } else if tables.is(t.text, index::NEGATION) {
                         c.negated.get_mut(clause)

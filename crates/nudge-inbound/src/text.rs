@@ -220,6 +220,10 @@ fn is_abbreviation(word: &str) -> bool {
     matches!(
         word,
         "no" | "nr"
+            | "kw"
+            | "wk"
+            | "v"
+            | "sem"
             | "approx"
             | "ca"
             | "inv"

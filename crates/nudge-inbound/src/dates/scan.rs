@@ -61,9 +61,11 @@ fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         return None;
     }
     // Most words cannot start a date phrase: skip them without trying every shape.
-    if t.get(i)
-        .is_some_and(|tok| tok.kind == Kind::Word && !index().is_date_word(tok.text))
-    {
+    if t.get(i).is_some_and(|tok| {
+        tok.kind == Kind::Word
+            && !index().is_date_word(tok.text)
+            && !super::terms::glued_week(tok.text)
+    }) {
         return None;
     }
     let candidates = [

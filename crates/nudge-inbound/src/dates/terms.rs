@@ -46,6 +46,12 @@ pub fn friday_of_week(week: u32, today: NaiveDate) -> Option<NaiveDate> {
         .find_map(|y| NaiveDate::from_isoywd_opt(y, week, Weekday::Fri).filter(|d| *d >= today))
 }
 
+/// A week word glued to its number ("kw50", "wk50").
+pub(super) fn glued_week(w: &str) -> bool {
+    w.find(|c: char| c.is_ascii_digit())
+        .is_some_and(|at| at > 0 && any_lang(|l| l.week_words, &w[..at]))
+}
+
 /// "KW 50", "KW50", "week 50", "wk. 50", "v. 50", "semaine 50": `(date, tokens used)`.
 pub(super) fn iso_week(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<(NaiveDate, usize)> {
     let tok = t.get(i)?;

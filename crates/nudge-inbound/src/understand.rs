@@ -161,6 +161,7 @@ pub fn understand_text(
         let hold_after_withdrawn = std::mem::replace(&mut after_withdrawn, withdrawn);
         let about_po = words.iter().any(|w| entities::is_po_word(w));
         let mut explained = false;
+        let mut paid_here = false;
         let mut promise_here = false;
         touched.iter().for_each(|&c| counted[c] = false);
         touched.clear();
@@ -245,6 +246,7 @@ pub fn understand_text(
                 if intent != Intent::Question && weight >= 0.45 {
                     explained = true;
                 }
+                paid_here |= intent == Intent::AlreadyPaid;
                 first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
                 trace.push(format!(
                     "{}: {} ({weight:.2})",
@@ -271,7 +273,10 @@ pub fn understand_text(
         }
         if promise_here {
             promise_sentences.push(si);
-        } else if !withdrawn && speaks_of_paying(&words) && crate::dates::promise_may_stand(&words)
+        } else if !withdrawn
+            && !paid_here
+            && speaks_of_paying(&words)
+            && crate::dates::promise_may_stand(&words)
         {
             weak_promise_sentences.push(si);
         }

@@ -658,6 +658,7 @@ const CUES: &[Cue] = &[
     super::cue(&["new|updated|replacement|correct", "po|purchase"], crate::intent::Intent::BillingUpdate, 0.6),
     super::cue(&["po|purchase", "~", "expired|expires|replaced|superseded|closed"], crate::intent::Intent::BillingUpdate, 0.5),
     super::cue(&["use|quote|reference", "~", "po|purchase"], crate::intent::Intent::BillingUpdate, 0.5),
+    super::cue(&["have|has", "made|sent|initiated|processed|released|wired|remitted", "~", "payment|transfer|remittance|wire"], crate::intent::Intent::AlreadyPaid, 0.75),
     super::cue(&["start|issue|begin|commence|bring|take", "~", "proceedings"], crate::intent::Intent::LegalThreat, 0.7),
     super::cue(&["i", "have|am", "left|leaving"], crate::intent::Intent::ContactChange, 0.55),
     super::cue(&["no", "longer", "with|at|work*|responsible"], crate::intent::Intent::ContactChange, 0.6),

@@ -343,3 +343,11 @@ fn thinner_languages_read_common_replies() {
     let sv = u("Fakturan betalas nästa vecka.");
     assert_eq!(sv.primary_intent, Intent::PromiseToPay, "{sv:?}");
 }
+
+#[test]
+fn a_payment_made_this_morning_is_no_promise_for_today() {
+    let r = u("We've made a payment of £1,200 this morning for INV-4601.");
+    assert_eq!(r.primary_intent, Intent::AlreadyPaid, "{r:?}");
+    assert!(r.promise.is_none(), "{r:?}");
+    assert_eq!(refs_of(&r, Intent::AlreadyPaid), ["INV-4601"]);
+}

@@ -16,6 +16,7 @@ mod inbound_api;
 mod inbound_bench;
 mod inbound_intents;
 mod inbound_machine;
+mod inbound_mixed;
 mod inbound_requests;
 mod inbound_support;
 mod ledger_api;

@@ -22,7 +22,7 @@ use nudge_outbound::{
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::{BounceInfo, Classification, Intent, Kind};
+use crate::{BounceInfo, Classification, Intent, Kind, ScoredIntent};
 
 /// Below this confidence the primary intent is not acted on: a person reads the message.
 pub const MIN_CONFIDENCE: f64 = 0.5;
@@ -223,6 +223,52 @@ fn handover(m: &Inbound<'_>, why: &str) -> Plan {
     plan
 }
 
+/// A question asked beside something handled automatically: a person answers it, with the
+/// question itself and what else the reply said in the task.
+fn question(m: &Inbound<'_>) -> Plan {
+    let c = m.classification;
+    let asked = questions_in(&c.new_text);
+    let s = summary(c, m.sender);
+    let mut ctx = context(m);
+    ctx["reason"] = json!("question");
+    ctx["questions"] = json!(asked);
+    ctx["intents"] = json!(c.intents);
+    let one_line = asked.first().cloned().unwrap_or_else(|| s.clone());
+    let mut plan = Plan::new("question_to_person", Status::NeedsHuman, s);
+    plan = plan.task(
+        "customer_question",
+        format!("Answer {}: \"{one_line}\"", m.sender),
+        ctx,
+    );
+    plan.forward = true;
+    plan
+}
+
+/// The sentences of `text` that end in a question mark (at most five, 300 characters each).
+fn questions_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '.' | '!' | '\n' => start = i + ch.len_utf8(),
+            '?' => {
+                let q: String = text
+                    .get(start..=i)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if q.len() > 1 && out.len() < 5 {
+                    out.push(q.chars().take(300).collect());
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 // ---- machine mail ------------------------------------------------------------------------------
 
 fn bounce(book: &mut AccountBook, m: &Inbound<'_>, info: Option<&BounceInfo>) -> Plan {
@@ -333,6 +379,49 @@ fn human(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
     plan
 }
 
+/// What one intent of a reply is about, for its handler.
+struct Part<'r> {
+    /// The invoice references the intent is about (empty: the reply names none for it).
+    refs: &'r [String],
+    /// Invoice ids the reply's other acted-on intents are about ("the other invoice is wrong"
+    /// next to a promise on INV-2 does not put INV-2 on hold).
+    elsewhere: Vec<String>,
+    /// Invoice ids a dispute in the same reply is about.
+    disputed: Vec<String>,
+}
+
+/// The intents of a reply that are acted on, primary first: those at or above
+/// [`MIN_CONFIDENCE`], except `other`, a question that another intent answers, and a promise
+/// where a payment plan is asked for (the plan's first instalment is part of the proposal).
+fn acted_intents(c: &Classification) -> Vec<&ScoredIntent> {
+    let mut out: Vec<&ScoredIntent> = Vec::new();
+    let plan_asked = c
+        .intents
+        .iter()
+        .any(|i| i.intent == Intent::PaymentPlanRequest && i.confidence >= MIN_CONFIDENCE);
+    let contact_changes = c
+        .intents
+        .iter()
+        .any(|i| i.intent == Intent::ContactChange && i.confidence >= MIN_CONFIDENCE);
+    for (n, i) in c.intents.iter().enumerate() {
+        let primary = n == 0;
+        if i.confidence < MIN_CONFIDENCE || out.iter().any(|o| o.intent == i.intent) {
+            continue;
+        }
+        let skip = match i.intent {
+            Intent::Other => !primary,
+            Intent::PromiseToPay => plan_asked,
+            // "Send invoices to Tom from now on" names where invoices go, not a copy wanted.
+            Intent::InvoiceCopyRequest => !primary && contact_changes,
+            _ => false,
+        };
+        if !skip {
+            out.push(i);
+        }
+    }
+    out
+}
+
 fn act_on_intent(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
     let c = m.classification;
     let primary = c.primary_intent.unwrap_or(Intent::Other);
@@ -344,16 +433,148 @@ fn act_on_intent(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> P
     if confidence < MIN_CONFIDENCE {
         return handover(m, "low_confidence");
     }
-    match primary {
-        Intent::PromiseToPay => promise(book, m, today),
+    let acted = acted_intents(c);
+    if acted.len() <= 1 {
+        // One intent: it is about every invoice the customer named.
+        let refs = acted
+            .first()
+            .filter(|i| !i.invoice_refs.is_empty())
+            .map_or(c.invoice_refs.as_slice(), |i| i.invoice_refs.as_slice());
+        let part = Part {
+            refs,
+            elsewhere: Vec::new(),
+            disputed: Vec::new(),
+        };
+        return act_on_one(book, m, today, primary, &part);
+    }
+    // Several intents: each acts on its own invoices, and the answers go out as one reply
+    // (the primary intent's, telling what else was done).
+    let ids: Vec<Vec<String>> = acted
+        .iter()
+        .map(|i| referenced_ids(book, &i.invoice_refs))
+        .collect();
+    let disputed: Vec<String> = acted
+        .iter()
+        .zip(&ids)
+        .filter(|(i, _)| i.intent == Intent::Dispute)
+        .flat_map(|(_, v)| v.iter().cloned())
+        .collect();
+    let mut plans: Vec<(Intent, Plan)> = Vec::new();
+    for (n, i) in acted.iter().enumerate() {
+        let elsewhere: Vec<String> = ids
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| *k != n)
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        let part = Part {
+            refs: &i.invoice_refs,
+            elsewhere,
+            disputed: disputed.clone(),
+        };
+        let p = if i.intent == Intent::Question && n > 0 {
+            question(m)
+        } else {
+            act_on_one(book, m, today, i.intent, &part)
+        };
+        plans.push((i.intent, p));
+    }
+    merge(plans)
+}
+
+fn act_on_one(
+    book: &mut AccountBook,
+    m: &Inbound<'_>,
+    today: NaiveDate,
+    intent: Intent,
+    part: &Part<'_>,
+) -> Plan {
+    match intent {
+        Intent::PromiseToPay => promise(book, m, today, part),
         Intent::PaymentPlanRequest => payment_plan(book, m, today),
-        Intent::Dispute => dispute(book, m, today),
-        Intent::InvoiceCopyRequest => invoice_copy(book, m, today),
-        Intent::BillingUpdate => billing_update(book, m, today),
-        Intent::AlreadyPaid => already_paid(book, m, today),
+        Intent::Dispute => dispute(book, m, today, part),
+        Intent::InvoiceCopyRequest => invoice_copy(book, m, today, part),
+        Intent::BillingUpdate => billing_update(book, m, today, part),
+        Intent::AlreadyPaid => already_paid(book, m, today, part),
         Intent::ContactChange => contact_change(book, m, today),
         Intent::Question | Intent::Unsubscribe | Intent::LegalThreat | Intent::Other => {
-            handover(m, primary.as_str())
+            handover(m, intent.as_str())
+        }
+    }
+}
+
+/// One plan from the plans of several intents of one reply: every event, task and approval;
+/// the message needs a person when any part does; the action names every part
+/// (`dispute_opened+promise_recorded+handed_to_person`). One reply is sent: the first part's
+/// that has one, carrying the facts of the others (`MessageContext::also`) and saying when a
+/// person follows up. A legal threat or an opt-out gets no automatic answer at all.
+fn merge(plans: Vec<(Intent, Plan)>) -> Plan {
+    let silent = plans
+        .iter()
+        .any(|(i, _)| matches!(i, Intent::LegalThreat | Intent::Unsubscribe));
+    let person_follows = plans.iter().any(|(i, p)| {
+        p.reply.is_none() && (p.status == Status::NeedsHuman || *i == Intent::Question)
+    });
+    let mut out: Option<Plan> = None;
+    let mut extra_replies: Vec<MessageContext> = Vec::new();
+    for (_, p) in plans {
+        let Some(acc) = out.as_mut() else {
+            out = Some(p);
+            continue;
+        };
+        acc.action = format!("{}+{}", acc.action, p.action);
+        if p.status == Status::NeedsHuman {
+            acc.status = Status::NeedsHuman;
+        }
+        acc.events.extend(p.events);
+        acc.tasks.extend(p.tasks);
+        acc.approvals.extend(p.approvals);
+        acc.forward |= p.forward;
+        acc.out_of_office_until = acc.out_of_office_until.or(p.out_of_office_until);
+        match (acc.reply.is_some(), p.reply) {
+            (false, Some(r)) => acc.reply = Some(r),
+            (true, Some(r)) => extra_replies.push(r),
+            _ => {}
+        }
+    }
+    let mut plan =
+        out.unwrap_or_else(|| Plan::new("handed_to_person", Status::NeedsHuman, String::new()));
+    if silent {
+        plan.reply = None;
+        return plan;
+    }
+    if let Some(reply) = plan.reply.as_mut() {
+        for other in extra_replies {
+            fold_into(reply, other);
+        }
+        reply.person_follows = person_follows;
+    }
+    plan
+}
+
+/// Adds the facts of another answer to `reply`, so one message answers every part.
+fn fold_into(reply: &mut MessageContext, other: MessageContext) {
+    if other.kind != reply.kind && !reply.also.contains(&other.kind) {
+        reply.also.push(other.kind);
+    }
+    if reply.promise.is_none() {
+        reply.promise = other.promise;
+    }
+    if reply.dispute.is_none() {
+        reply.dispute = other.dispute;
+    }
+    if reply.billing_update.is_none() {
+        reply.billing_update = other.billing_update;
+    }
+    if reply.new_contact.is_none() {
+        reply.new_contact = other.new_contact;
+    }
+    if reply.payment_received.is_none() {
+        reply.payment_received = other.payment_received;
+    }
+    for line in other.invoices {
+        if !reply.invoices.iter().any(|l| l.number == line.number) {
+            reply.invoices.push(line);
         }
     }
 }
@@ -371,7 +592,7 @@ fn reply_context(
         } else {
             Tone::Standard
         },
-        book.account.locale.clone(),
+        reply_locale(&book.account.locale, m.classification.language.as_deref()),
         m.company_name,
         book.account.name.clone(),
         today,
@@ -388,6 +609,23 @@ fn reply_context(
         })
         .map(|n| n.split_whitespace().next().unwrap_or(&n).to_string());
     ctx
+}
+
+/// The locale to answer in: the language the customer wrote in, else the account's locale.
+/// The account's own tag is kept when it is of that language (`de-AT` stays `de-AT`), so
+/// numbers and dates follow the account's region.
+pub fn reply_locale(account_locale: &str, written_in: Option<&str>) -> String {
+    let account_language = account_locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match written_in {
+        Some(lang) if !lang.is_empty() && !lang.eq_ignore_ascii_case(&account_language) => {
+            lang.to_ascii_lowercase()
+        }
+        _ => account_locale.to_string(),
+    }
 }
 
 fn line(inv: &Invoice, today: NaiveDate) -> InvoiceLine {
@@ -463,7 +701,7 @@ fn lines_for(book: &AccountBook, ids: &[String], today: NaiveDate) -> Vec<Invoic
         .collect()
 }
 
-fn promise(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+fn promise(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate, part: &Part<'_>) -> Plan {
     let c = m.classification;
     let Some(details) = c.promise.as_ref() else {
         return handover(m, "promise_without_details");
@@ -474,7 +712,11 @@ fn promise(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
     if date < today {
         return handover(m, "promise_date_in_the_past");
     }
-    let invoice_ids = referenced_ids(book, &c.invoice_refs);
+    // A promise names the invoices it pays; those disputed in the same reply are not among them.
+    let invoice_ids: Vec<String> = referenced_ids(book, part.refs)
+        .into_iter()
+        .filter(|id| !part.disputed.contains(id))
+        .collect();
     let currency = details
         .currency
         .as_deref()
@@ -554,15 +796,19 @@ fn payment_plan(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Pl
     plan
 }
 
-fn dispute(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+fn dispute(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate, part: &Part<'_>) -> Plan {
     let c = m.classification;
     let category = c
         .dispute
         .map(|d| d.category)
         .unwrap_or(DisputeCategory::Other);
-    let mut ids = referenced_ids(book, &c.invoice_refs);
+    // A dispute holds only the invoices it names as wrong. Naming none, it is about the
+    // thread's invoices (the classifier gives it the subject's), else about every overdue
+    // invoice the reply does not speak of otherwise ("we'll pay INV-2; the other one is wrong").
+    let mut ids = referenced_ids(book, part.refs);
     if ids.is_empty() {
         ids = overdue_ids(book, today);
+        ids.retain(|id| !part.elsewhere.contains(id));
     }
     if ids.is_empty() {
         return handover(m, "dispute_without_invoice");
@@ -622,13 +868,18 @@ fn dispute(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
     plan
 }
 
-fn invoice_copy(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+fn invoice_copy(
+    book: &mut AccountBook,
+    m: &Inbound<'_>,
+    today: NaiveDate,
+    part: &Part<'_>,
+) -> Plan {
     let c = m.classification;
     let s = summary(c, m.sender);
-    let named = referenced_ids(book, &c.invoice_refs);
+    let named = referenced_ids(book, part.refs);
     let ids: Vec<String> = if !named.is_empty() {
         named
-    } else if c.invoice_refs.is_empty() {
+    } else if part.refs.is_empty() {
         open_invoices(book).iter().map(|i| i.id.clone()).collect()
     } else {
         Vec::new()
@@ -649,9 +900,14 @@ fn invoice_copy(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Pl
     plan
 }
 
-fn billing_update(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+fn billing_update(
+    book: &mut AccountBook,
+    m: &Inbound<'_>,
+    today: NaiveDate,
+    part: &Part<'_>,
+) -> Plan {
     let c = m.classification;
-    let mut ids = referenced_ids(book, &c.invoice_refs);
+    let mut ids = referenced_ids(book, part.refs);
     if ids.is_empty() {
         // A PO given without naming an invoice can only belong to the one open invoice.
         let open = open_invoices(book);
@@ -731,10 +987,15 @@ pub fn find_payment<'b>(
         })
 }
 
-fn already_paid(book: &mut AccountBook, m: &Inbound<'_>, today: NaiveDate) -> Plan {
+fn already_paid(
+    book: &mut AccountBook,
+    m: &Inbound<'_>,
+    today: NaiveDate,
+    part: &Part<'_>,
+) -> Plan {
     let c = m.classification;
     let s = summary(c, m.sender);
-    let ids = referenced_ids(book, &c.invoice_refs);
+    let ids = referenced_ids(book, part.refs);
     let stated = c.promise.as_ref().and_then(|p| p.amount);
     match find_payment(book, &ids, stated, today) {
         Some(p) => {

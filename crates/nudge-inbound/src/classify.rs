@@ -77,6 +77,10 @@ pub struct Classification {
     pub bounce: Option<BounceInfo>,
     /// The customer's own words (quotes and signature removed).
     pub new_text: String,
+    /// ISO 639-1 code of the language of `new_text` (`en`, `de`, `fr`, `es`, `nl`, `sv`), when
+    /// it can be told; answers are written in it (else in the account's locale).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Why a message could not be classified. The raw message must still be kept and handed to a
@@ -138,6 +142,7 @@ fn machine(email: &Email) -> Classification {
         out_of_office_until: None,
         bounce: None,
         new_text: email.new_text.clone(),
+        language: None,
     }
 }
 
@@ -202,6 +207,7 @@ fn from_understanding(u: Understanding, new_text: String) -> Classification {
         out_of_office_until: None,
         bounce: None,
         new_text,
+        language: u.language.map(str::to_string),
     }
 }
 

@@ -406,7 +406,8 @@ fn is_invoice_word(w: &str) -> bool {
         )
 }
 
-fn is_po_word(w: &str) -> bool {
+/// A word that introduces a purchase-order number.
+pub(crate) fn is_po_word(w: &str) -> bool {
     matches!(
         w,
         "po" | "p.o"
@@ -426,8 +427,31 @@ fn is_po_word(w: &str) -> bool {
 /// Invoice references in `text`. `known` are references already known to be invoices (for
 /// example those in the reminder the customer is answering), recognised without a keyword.
 pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
-    let ps = pieces(text);
     let mut out: Vec<String> = Vec::new();
+    for r in find_invoice_ref_spans(text, known) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&r.text)) {
+            out.push(r.text);
+        }
+    }
+    out
+}
+
+/// One invoice reference and where it is written (byte span in the text searched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefSpan {
+    /// The reference as written (`INV-2026-0415`).
+    pub text: String,
+    /// Byte offset of its first character.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+}
+
+/// Like [`find_invoice_refs`], but every occurrence with its place in `text`, so that a
+/// reference can be tied to the clause that speaks of it.
+pub fn find_invoice_ref_spans(text: &str, known: &[String]) -> Vec<RefSpan> {
+    let ps = pieces(text);
+    let mut out: Vec<RefSpan> = Vec::new();
     // An invoice word governs the codes that follow it, across "and" and commas.
     let mut governed = 0usize;
     let mut blocked = 0usize;
@@ -486,8 +510,13 @@ pub fn find_invoice_refs(text: &str, known: &[String]) -> Vec<String> {
                     || (upper && INVOICE_PREFIXES.contains(&prefix.as_str()))
                     || document_shape)
         };
-        if accept && !out.iter().any(|o| o.eq_ignore_ascii_case(code)) {
-            out.push(code.to_string());
+        if accept {
+            let start = p.start + (code.as_ptr() as usize).saturating_sub(p.text.as_ptr() as usize);
+            out.push(RefSpan {
+                text: code.to_string(),
+                start,
+                end: start + code.len(),
+            });
         }
         // A list of invoices goes on: "invoices 10234, 10235 and 10236".
         if accept {
@@ -513,9 +542,115 @@ fn is_year(code: &str) -> bool {
 
 /// The purchase-order number the text gives, as written: `PO 4500123`, `PO#4500123`,
 /// `PO-88812`, `purchase order number is 4500123`, `Bestellnummer 4500`.
+/// The purchase-order number the text gives, as written: `PO 4500123`, `PO#4500123`,
+/// `PO-88812`, `purchase order number is 4500123`, `Bestellnummer 4500`. Of several, the one
+/// called new ("please use our new PO 4500999") wins over one called old or expired ("PO
+/// 4500123 has expired"); otherwise the first.
 pub fn find_po_number(text: &str) -> Option<String> {
     let ps = pieces(text);
-    for (i, p) in ps.iter().enumerate() {
+    let mut found: Vec<(String, usize)> = Vec::new();
+    for i in 0..ps.len() {
+        if let Some(code) = po_at(&ps, i) {
+            if !found.iter().any(|(c, _)| c.eq_ignore_ascii_case(&code)) {
+                found.push((code, i));
+            }
+        }
+    }
+    if found.len() <= 1 {
+        return found.pop().map(|(c, _)| c);
+    }
+    let word_near = |i: usize, before: usize, after: usize, list: &[&str]| {
+        let from = i.saturating_sub(before);
+        ps.get(from..(i + after + 1).min(ps.len()))
+            .unwrap_or(&[])
+            .iter()
+            .any(|p| list.contains(&&*lower_word(p)))
+    };
+    let score = |i: usize| -> i32 {
+        let mut s = 0;
+        if word_near(i, 3, 0, NEW_WORDS) {
+            s += 2;
+        }
+        if word_near(i, 3, 0, OLD_WORDS) || word_near(i, 0, 5, EXPIRED_WORDS) {
+            s -= 2;
+        }
+        s
+    };
+    let best = found.iter().map(|(_, i)| score(*i)).max().unwrap_or(0);
+    found
+        .into_iter()
+        .find(|(_, i)| score(*i) == best)
+        .map(|(c, _)| c)
+}
+
+/// Words that call a PO new.
+const NEW_WORDS: &[&str] = &[
+    "new",
+    "updated",
+    "replacement",
+    "correct",
+    "current",
+    "valid",
+    "neue",
+    "neuen",
+    "neu",
+    "gültige",
+    "nouveau",
+    "nouvelle",
+    "nuevo",
+    "nueva",
+    "nieuwe",
+    "nieuw",
+    "nytt",
+    "ny",
+    "nya",
+];
+/// Words that call a PO old.
+const OLD_WORDS: &[&str] = &[
+    "old",
+    "previous",
+    "expired",
+    "former",
+    "alte",
+    "alten",
+    "bisherige",
+    "abgelaufene",
+    "ancien",
+    "ancienne",
+    "antiguo",
+    "anterior",
+    "oude",
+    "vorige",
+    "gamla",
+    "gammal",
+    "tidigare",
+];
+/// Words after a PO saying it is no longer valid.
+const EXPIRED_WORDS: &[&str] = &[
+    "expired",
+    "expires",
+    "closed",
+    "exhausted",
+    "replaced",
+    "superseded",
+    "abgelaufen",
+    "ungültig",
+    "ersetzt",
+    "expiré",
+    "expirée",
+    "caducado",
+    "caducada",
+    "vencido",
+    "verlopen",
+    "vervallen",
+    "utgånget",
+    "utgått",
+    "upphört",
+];
+
+fn po_at(ps: &[Piece<'_>], i: usize) -> Option<String> {
+    {
+        let p = ps.get(i)?;
         let w = lower_word(p);
         // "PO#4500123", "PO:4500123": the keyword glued to the number.
         if let Some(rest) = p.text.get(3..).filter(|_| {
@@ -535,14 +670,14 @@ pub fn find_po_number(text: &str) -> Option<String> {
             }
         }
         if !is_po_word(&w) {
-            continue;
+            return None;
         }
         if w == "purchase"
             && !ps
                 .get(i + 1)
                 .is_some_and(|n| lower_word(n).starts_with("order"))
         {
-            continue;
+            return None;
         }
         // Skip "order", "number", "no.", "#", "is", ":" (and "for <invoice>", "for this
         // order") and take the first code after them.

@@ -88,11 +88,17 @@ impl Intent {
     }
 }
 
-/// One intent with its confidence in 0..1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One intent with its confidence in 0..1 and the invoices it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoredIntent {
     pub intent: Intent,
     pub confidence: f64,
+    /// The invoices this intent is about, as the customer wrote them: those named in the
+    /// clauses that carry it ("we dispute INV-A; INV-B is fine" → the dispute is about INV-A
+    /// only), else the thread's (the subject's). Empty: the reply names none, so it is about
+    /// the account; what that means is the planner's call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invoice_refs: Vec<String>,
 }
 
 #[cfg(test)]

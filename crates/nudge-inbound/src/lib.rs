@@ -19,6 +19,7 @@ pub mod dates;
 pub mod entities;
 pub mod intent;
 pub mod lang;
+pub mod language;
 pub mod ooo;
 pub mod text;
 pub mod understand;

@@ -19,8 +19,46 @@ pub fn return_date(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveDa
                 .iter()
                 .find_map(|s| first_date_after(s, words, today, order))
         };
-        pick(|l| l.return_words).or_else(|| pick(|l| l.until_words))
+        let back = pick(|l| l.return_words);
+        let last_away = sentences
+            .iter()
+            .find_map(|s| last_day_away(s, today, order));
+        match (last_away, back) {
+            // "… through the 8th, back on the 10th": the stated return day.
+            (Some(last), Some(b)) if b > last => Some(b),
+            (Some(last), _) => crate::dates::terms::next_working_day(last),
+            (None, Some(b)) => Some(b),
+            (None, None) => pick(|l| l.until_words),
+        }
     })
+}
+
+/// The last day away of an inclusive period ("bis einschließlich 8. Dezember", "t/m vrijdag
+/// 27 november", "through Friday 27 November", "till och med 4 december"): the first date
+/// after the inclusive phrase. The person is back on the next working day after it.
+fn last_day_away(sentence: &[Token<'_>], today: NaiveDate, order: DayOrder) -> Option<NaiveDate> {
+    let words: Vec<(usize, &str)> = sentence
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind != Kind::Symbol)
+        .map(|(i, t)| (i, t.text))
+        .collect();
+    let texts: Vec<&str> = words.iter().map(|(_, w)| *w).collect();
+    let at = (0..texts.len()).find_map(|k| {
+        ALL.iter()
+            .flat_map(|l| l.inclusive.iter())
+            .find_map(|p| crate::lang::match_at(p, texts.get(k..).unwrap_or(&[])).map(|n| k + n))
+    })?;
+    let from = words.get(at.saturating_sub(1)).map_or(0, |(i, _)| *i + 1);
+    // "until 8 December inclusive": the phrase may follow the date, so look back a little too.
+    let after = sentence.get(from..).unwrap_or(&[]);
+    let first_future = |tokens: &[Token<'_>]| {
+        scan_tokens(tokens, today, order)
+            .into_iter()
+            .find(|f| f.date >= today)
+            .map(|f| f.date)
+    };
+    first_future(after).or_else(|| first_future(sentence))
 }
 
 fn first_date_after(
@@ -98,6 +136,60 @@ mod tests {
         assert_eq!(
             return_date("I'm travelling and will reply soon.", today, "en-GB"),
             None
+        );
+    }
+
+    #[test]
+    fn inclusive_periods_end_the_day_before_the_return() {
+        let today = d(2026, 11, 23);
+        let cases = [
+            (
+                "Ich bin bis einschließlich 8. Dezember nicht im Büro.",
+                "de-DE",
+                d(2026, 12, 9),
+            ),
+            (
+                "Ik ben afwezig t/m vrijdag 27 november.",
+                "nl-NL",
+                d(2026, 11, 30),
+            ),
+            (
+                "Ik ben tot en met 1 december niet aanwezig.",
+                "nl-NL",
+                d(2026, 12, 2),
+            ),
+            (
+                "I am out of the office through Friday 27 November.",
+                "en-GB",
+                d(2026, 11, 30),
+            ),
+            (
+                "Jag är ledig till och med den 4 december.",
+                "sv-SE",
+                d(2026, 12, 7),
+            ),
+            (
+                "Je suis absent jusqu'au 2 décembre inclus.",
+                "fr-FR",
+                d(2026, 12, 3),
+            ),
+            (
+                "Estoy fuera de la oficina hasta el 2 de diciembre incluido.",
+                "es-ES",
+                d(2026, 12, 3),
+            ),
+        ];
+        for (text, locale, want) in cases {
+            assert_eq!(return_date(text, today, locale), Some(want), "{text}");
+        }
+        // A stated return day wins over the inclusive period.
+        assert_eq!(
+            return_date(
+                "Ich bin bis einschließlich 8. Dezember im Urlaub. Ab dem 10. Dezember bin ich wieder zurück.",
+                today,
+                "de-DE"
+            ),
+            Some(d(2026, 12, 10))
         );
     }
 }

@@ -220,6 +220,10 @@ fn is_abbreviation(word: &str) -> bool {
     matches!(
         word,
         "no" | "nr"
+            | "kw"
+            | "wk"
+            | "v"
+            | "sem"
             | "approx"
             | "ca"
             | "inv"
@@ -286,7 +290,16 @@ pub fn sentences<'t, 'a>(lower: &str, tokens: &'t [Token<'a>]) -> Vec<&'t [Token
                         && tokens.get(i + 1).is_some_and(|n| {
                             n.kind != Kind::Word || !n.text.starts_with(char::is_uppercase)
                         });
-                    cut = !closes_number && !abbreviation && next_spaced;
+                    // "8. Dezember": a German day number, not the end of a sentence.
+                    let day_before_month = i > 0
+                        && tokens[i - 1].kind == Kind::Number
+                        && tokens[i - 1].digits <= 2
+                        && !t.space_before
+                        && tokens.get(i + 1).is_some_and(|n| {
+                            n.kind == Kind::Word
+                                && crate::lang::index::index().word(n.text).month.is_some()
+                        });
+                    cut = !closes_number && !abbreviation && !day_before_month && next_spaced;
                 }
                 _ => {}
             }

@@ -11,11 +11,11 @@ use nudge_core::dispute::DisputeCategory;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::dates::{scan_tokens, DayOrder};
+use crate::dates::DayOrder;
 use crate::entities::{self, ContactAddress};
 use crate::intent::{Intent, ScoredIntent};
 use crate::lang::index::{self, index};
-use crate::lang::{match_at, Cue, ALL};
+use crate::lang::{any_lang, match_at, Cue, ALL};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
@@ -54,6 +54,8 @@ pub struct Understanding {
     /// The phrases that led to each intent ("dispute: price is corrected (0.45)"), for the
     /// audit trail and the one-line summary a person sees on handover.
     pub evidence: Vec<String>,
+    /// ISO 639-1 code of the language the new text is written in, when it can be told.
+    pub language: Option<&'static str>,
 }
 
 /// Inputs beyond the text that sharpen the reading.
@@ -123,6 +125,14 @@ pub fn understand_text(
     // Sentence where each intent was first seen: the customer's lead point comes first.
     let mut first_seen = [usize::MAX; Intent::ALL.len()];
     let mut weak_promise_sentences: Vec<usize> = Vec::new();
+    // Every cue that counted: its intent and where it starts in `lower`.
+    let mut hits: Vec<(Intent, usize)> = Vec::new();
+    // Questions asked, and whether a cue of another intent explains each ("Can you resend the
+    // invoice?" is a copy request, "Who approved this rate?" a question of its own).
+    let mut questions: Vec<bool> = Vec::new();
+    // The sentence before said what was meant to happen ("I'd hoped to pay Friday"): a
+    // contrast right after it ("but finance has put it on hold") withdraws that.
+    let mut after_withdrawn = false;
 
     for (si, sentence) in sents.iter().enumerate() {
         let words: Vec<&str> = sentence
@@ -130,12 +140,28 @@ pub fn understand_text(
             .filter(|t| t.kind != Kind::Symbol)
             .map(|t| t.text)
             .collect();
+        // Where each word starts, to tie a cue to its clause.
+        let word_at: Vec<usize> = sentence
+            .iter()
+            .filter(|t| t.kind != Kind::Symbol)
+            .map(|t| t.start)
+            .collect();
+        let at = |w: usize| word_at.get(w).copied().unwrap_or(0);
         if is_boilerplate(&words) {
             continue;
         }
         let past = about_the_past(&words);
         let asks = sentence.iter().any(|t| t.is_sym('?'));
         let conditional = words.iter().any(|w| tables.is(w, index::CONDITION));
+        // "Jan, can you approve this so we can pay Friday?": a forwarded internal request.
+        let internal_ask = asks && words.iter().any(|w| any_lang(|l| l.approvals, w));
+        // "We had hoped to pay on Friday, but …": what was meant, then withdrawn.
+        let next_contrasts = sents.get(si + 1).is_some_and(|n| starts_with_contrast(n));
+        let withdrawn = next_contrasts && words.iter().any(|w| any_lang(|l| l.withdrawn, w));
+        let hold_after_withdrawn = std::mem::replace(&mut after_withdrawn, withdrawn);
+        let about_po = words.iter().any(|w| entities::is_po_word(w));
+        let mut explained = false;
+        let mut paid_here = false;
         let mut promise_here = false;
         touched.iter().for_each(|&c| counted[c] = false);
         touched.clear();
@@ -176,17 +202,35 @@ pub fn understand_text(
                     // condition is a dispute of no stated kind (the other cues name it).
                     if intent == Intent::PromiseToPay && conditional {
                         evidence[idx(Intent::Dispute)].add(0.55);
+                        hits.push((Intent::Dispute, at(start)));
                     }
                     continue;
                 }
+                if cue.category == Some(DisputeCategory::Quality) && about_po {
+                    // "PO 4500123 has expired": the order number, not the goods.
+                    continue;
+                }
                 let mut weight = cue.weight;
+                if hold_after_withdrawn && intent == Intent::Dispute {
+                    // "… but finance has put it on hold": the customer's own payment stop,
+                    // not a claim that the invoice is wrong.
+                    weight *= 0.5;
+                }
                 if cue.category.is_some_and(|c| c != DisputeCategory::Other) && weight < 0.5 {
                     // Topic words ("price", "quality") pick a category; alone they are
                     // weak evidence that anything is disputed.
                     weight *= 0.5;
                 }
                 if intent == Intent::PromiseToPay {
-                    if asks {
+                    if withdrawn {
+                        // A plan that did not hold promises nothing.
+                        continue;
+                    }
+                    if internal_ask {
+                        // Payment once a colleague approves: likely, not yet committed.
+                        weight *= 0.5;
+                        promise_here = true;
+                    } else if asks {
                         // "Can we pay by card?" asks; it promises nothing.
                         weight *= 0.3;
                     } else if conditional {
@@ -198,6 +242,11 @@ pub fn understand_text(
                     }
                 }
                 evidence[idx(intent)].add(weight);
+                hits.push((intent, at(start)));
+                if intent != Intent::Question && weight >= 0.45 {
+                    explained = true;
+                }
+                paid_here |= intent == Intent::AlreadyPaid;
                 first_seen[idx(intent)] = first_seen[idx(intent)].min(si);
                 trace.push(format!(
                     "{}: {} ({weight:.2})",
@@ -212,12 +261,23 @@ pub fn understand_text(
                 touched.push(ci);
             }
         }
-        if sentence.iter().any(|t| t.is_sym('?')) {
+        if let Some(q) = sentence
+            .iter()
+            .find(|t| t.is_sym('?'))
+            .filter(|_| !internal_ask)
+        {
             evidence[idx(Intent::Question)].add(0.5);
+            hits.push((Intent::Question, q.start));
+            let informative = words.iter().any(|w| any_lang(|l| l.question_words, w));
+            questions.push(explained || !informative);
         }
         if promise_here {
             promise_sentences.push(si);
-        } else if speaks_of_paying(&words) && crate::dates::promise_may_stand(&words) {
+        } else if !withdrawn
+            && !paid_here
+            && speaks_of_paying(&words)
+            && crate::dates::promise_may_stand(&words)
+        {
             weak_promise_sentences.push(si);
         }
     }
@@ -232,13 +292,10 @@ pub fn understand_text(
         let Some(sentence) = sents.get(si) else {
             continue;
         };
-        let found = scan_tokens(sentence, today, order)
-            .into_iter()
-            .find(|f| f.date >= today && !f.explicit_past);
-        if let Some(f) = found {
+        if let Some(date) = crate::dates::promised_in(sentence, today, order) {
             let firm = promise_sentences.contains(&si);
             evidence[idx(Intent::PromiseToPay)].add(if firm { 0.5 } else { 0.55 });
-            promise_date = Some(f.date);
+            promise_date = Some(date);
             promise_sentence = Some(si);
             break;
         }
@@ -246,12 +303,50 @@ pub fn understand_text(
     if promise_sentence.is_none() {
         promise_sentence = promise_sentences.first().copied();
     }
+    // A payment run or terms from receipt decide the day over a phrase of one sentence ("we
+    // missed this week's cut-off" is no Friday of this week).
+    let routine = (!promise_sentences.is_empty() || !weak_promise_sentences.is_empty())
+        .then(|| crate::dates::whole_text_date(&tokens, today, order))
+        .flatten();
+    if let Some(d) = routine {
+        if promise_date.is_none() {
+            evidence[idx(Intent::PromiseToPay)].add(0.5);
+            promise_date = Some(d);
+        } else if crate::dates::terms::missed_run(&tokens) {
+            promise_date = Some(d);
+        }
+    }
 
     // Entities.
     let po_number = entities::find_po_number(new_text);
-    let mut invoice_refs = entities::find_invoice_refs(new_text, hints.known_refs);
+    // References in the customer's own words (their subject and new text), where they stand.
+    let mut ref_spans = spans_in_lower(&full, &lower, hints.known_refs);
     if let Some(po) = &po_number {
-        invoice_refs.retain(|r| !r.eq_ignore_ascii_case(po));
+        ref_spans.retain(|r| !r.text.eq_ignore_ascii_case(po));
+    }
+    let mut invoice_refs: Vec<String> = Vec::new();
+    for r in &ref_spans {
+        if !invoice_refs.iter().any(|o| o.eq_ignore_ascii_case(&r.text)) {
+            invoice_refs.push(r.text.clone());
+        }
+    }
+    // A "Re: Invoice INV-7 overdue" subject names the thread's invoices: the customer refers to
+    // them too, and they are what an intent naming no invoice is about.
+    let thread_refs: Vec<String> = subject
+        .filter(|s| is_reply_subject(s))
+        .map(|s| entities::find_invoice_refs(s, hints.known_refs))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            po_number
+                .as_ref()
+                .is_none_or(|po| !r.eq_ignore_ascii_case(po))
+        })
+        .collect();
+    for r in &thread_refs {
+        if !invoice_refs.iter().any(|o| o.eq_ignore_ascii_case(r)) {
+            invoice_refs.push(r.clone());
+        }
     }
     let new_contacts: Vec<ContactAddress> = entities::find_emails(new_text)
         .into_iter()
@@ -282,6 +377,7 @@ pub fn understand_text(
         .map(|i| ScoredIntent {
             intent: *i,
             confidence: round2(evidence[idx(*i)].confidence()),
+            invoice_refs: Vec::new(),
         })
         .filter(|s| s.confidence >= REPORT_THRESHOLD)
         .collect();
@@ -289,10 +385,13 @@ pub fn understand_text(
     // invoice?" is an invoice-copy request, not also a question.
     // When nothing else is clear, a reply that asks is a question first ("Why is the rate
     // higher than last month?" asks before it disputes).
+    // ... unless one of its questions is not about anything else the reply asks for: "we will
+    // pay INV-1 on Friday. Who approved the new rate?" is a promise and a question.
     let clear_other = intents
         .iter()
         .any(|s| s.intent != Intent::Question && s.confidence >= 0.6);
-    if clear_other {
+    let own_question = questions.iter().any(|explained| !explained);
+    if clear_other && !own_question {
         intents.retain(|s| s.intent != Intent::Question);
     }
     let category = dispute_category(&categories);
@@ -336,6 +435,7 @@ pub fn understand_text(
         intents.push(ScoredIntent {
             intent: Intent::Other,
             confidence: 0.5,
+            invoice_refs: Vec::new(),
         });
     }
     let primary_intent = intents.first().map_or(Intent::Other, |s| s.intent);
@@ -346,6 +446,19 @@ pub fn understand_text(
         rank_index += 1;
         rank_index == 1 || s.confidence >= SECONDARY_THRESHOLD
     });
+
+    // Which invoices each intent is about.
+    let reported: Vec<Intent> = intents.iter().map(|s| s.intent).collect();
+    let clauses = scope::Clauses::new(&sents, &ref_spans);
+    let scoped = scope::refs_per_intent(&clauses, &ref_spans, &hits, &reported);
+    for s in &mut intents {
+        if let Some((_, refs)) = scoped.iter().find(|(i, _)| *i == s.intent) {
+            s.invoice_refs.clone_from(refs);
+        }
+        if s.invoice_refs.is_empty() {
+            s.invoice_refs.clone_from(&thread_refs);
+        }
+    }
 
     let promised = intents.iter().any(|s| s.intent == Intent::PromiseToPay);
     let promise = promised.then(|| {
@@ -376,7 +489,35 @@ pub fn understand_text(
         po_number,
         new_contacts,
         evidence: trace,
+        language: crate::language::detect(new_text),
     }
+}
+
+/// The invoice references of `full`, with their spans moved into `lower` (its normalised
+/// form, which can differ in length where typographic characters were replaced).
+fn spans_in_lower(full: &str, lower: &str, known: &[String]) -> Vec<scope::Ref> {
+    let found = entities::find_invoice_ref_spans(full, known);
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let same = full.len() == lower.len();
+    found
+        .into_iter()
+        .map(|r| {
+            let (start, end) = if same {
+                (r.start, r.end)
+            } else {
+                let before = normalise(full.get(..r.start).unwrap_or("")).len();
+                let inside = normalise(full.get(r.start..r.end).unwrap_or("")).len();
+                (before, before + inside)
+            };
+            scope::Ref {
+                text: r.text,
+                start,
+                end,
+            }
+        })
+        .collect()
 }
 
 fn idx(intent: Intent) -> usize {
@@ -478,6 +619,33 @@ fn about_the_past(words: &[&str]) -> bool {
     has(|l| l.past_markers) && !has(|l| l.future_markers)
 }
 
+/// A clause that starts with a contrast ("but", "however", "unfortunately", "aber", "leider").
+fn starts_with_contrast(sentence: &[Token<'_>]) -> bool {
+    sentence
+        .iter()
+        .find(|t| t.kind != Kind::Symbol)
+        .is_some_and(|t| {
+            matches!(
+                t.text,
+                "but"
+                    | "however"
+                    | "unfortunately"
+                    | "aber"
+                    | "jedoch"
+                    | "leider"
+                    | "mais"
+                    | "malheureusement"
+                    | "pero"
+                    | "sin"
+                    | "lamentablemente"
+                    | "maar"
+                    | "helaas"
+                    | "men"
+                    | "tyvärr"
+            )
+        })
+}
+
 fn speaks_of_paying(words: &[&str]) -> bool {
     words.iter().any(|w| index().is(w, index::PAY))
 }
@@ -558,6 +726,8 @@ pub(crate) fn with_sentences<R>(text: &str, f: impl FnOnce(&str, &[&[Token<'_>]]
     let sents = sentences(&lower, &tokens);
     f(&lower, &sents)
 }
+
+mod scope;
 
 #[cfg(test)]
 mod tests;

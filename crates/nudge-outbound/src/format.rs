@@ -145,12 +145,70 @@ const DE_MONTHS: [&str; 12] = [
     "Dezember",
 ];
 
+const FR_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+const ES_MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+const NL_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const SV_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 fn month_name(names: &'static [&'static str; 12], date: NaiveDate) -> &'static str {
     names.get(date.month0() as usize).copied().unwrap_or("")
 }
 
 /// A date in running text: en-US `December 3, 2026`, en `3 December 2026`,
-/// de `3. Dezember 2026`; other locales their usual numeric form.
+/// de `3. Dezember 2026`, fr `3 décembre 2026`, es `3 de diciembre de 2026`, nl/sv
+/// `3 december 2026`; other locales their usual numeric form.
 pub fn date_long(date: NaiveDate, tag: &str) -> String {
     let tag = locale::normalise(tag);
     match locale::language(&tag) {
@@ -170,6 +228,30 @@ pub fn date_long(date: NaiveDate, tag: &str) -> String {
             "{}. {} {}",
             date.day(),
             month_name(&DE_MONTHS, date),
+            date.year()
+        ),
+        "fr" => format!(
+            "{} {} {}",
+            date.day(),
+            month_name(&FR_MONTHS, date),
+            date.year()
+        ),
+        "es" => format!(
+            "{} de {} de {}",
+            date.day(),
+            month_name(&ES_MONTHS, date),
+            date.year()
+        ),
+        "nl" => format!(
+            "{} {} {}",
+            date.day(),
+            month_name(&NL_MONTHS, date),
+            date.year()
+        ),
+        "sv" => format!(
+            "{} {} {}",
+            date.day(),
+            month_name(&SV_MONTHS, date),
             date.year()
         ),
         _ => date_short(date, &tag),
@@ -243,5 +325,9 @@ mod tests {
         assert_eq!(date_short(day, "en"), "3 Dec 2026");
         assert_eq!(date_short(day, "sv"), "2026-12-03");
         assert_eq!(date_short(day, "fr-FR"), "03/12/2026");
+        assert_eq!(date_long(day, "fr-FR"), "3 décembre 2026");
+        assert_eq!(date_long(day, "es"), "3 de diciembre de 2026");
+        assert_eq!(date_long(day, "nl-NL"), "3 december 2026");
+        assert_eq!(date_long(day, "sv-SE"), "3 december 2026");
     }
 }

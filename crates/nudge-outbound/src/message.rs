@@ -213,6 +213,14 @@ pub struct MessageContext {
     pub new_contact: Option<NewContact>,
     /// The sender's signature, several lines allowed.
     pub signature: String,
+    /// Other answers folded into this one, when a reply said several things ("we will pay
+    /// INV-2 on Friday; INV-1 is wrong"): their facts are set above and the templates mention
+    /// each (`_also` partial).
+    #[serde(default)]
+    pub also: Vec<MessageKind>,
+    /// A person will come back about something this message does not answer (a question).
+    #[serde(default)]
+    pub person_follows: bool,
 }
 
 impl MessageContext {
@@ -244,6 +252,8 @@ impl MessageContext {
             billing_update: None,
             new_contact: None,
             signature: signature.into(),
+            also: Vec::new(),
+            person_follows: false,
         }
     }
 

@@ -42,6 +42,10 @@ pub(crate) struct View<'a> {
     is_reminder: bool,
     /// `gentle`/`standard`/`firm`/`final` as a number 0–3, for `{% if firmness >= 2 %}`.
     firmness: u8,
+    /// Other answers folded into this one (`MessageKind` names).
+    also: Vec<&'static str>,
+    /// A person will come back about what this message does not answer.
+    person_follows: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -239,6 +243,8 @@ impl<'a> View<'a> {
                 Tone::Firm => 2,
                 Tone::Final => 3,
             },
+            also: ctx.also.iter().map(|k| k.as_str()).collect(),
+            person_follows: ctx.person_follows,
         }
     }
 }

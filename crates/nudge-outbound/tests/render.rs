@@ -10,7 +10,8 @@ use nudge_outbound::{render, thread_subject, MessageKind, TemplateError, Templat
 fn every_kind_tone_and_locale_renders() {
     let templates = Templates::builtin();
     for locale in [
-        "en", "en-US", "en-GB", "de", "de-DE", "de-CH", "fr-FR", "sv", "", "xx-YY",
+        "en", "en-US", "en-GB", "de", "de-DE", "de-CH", "fr-FR", "es-ES", "nl-NL", "nl-BE", "sv",
+        "", "xx-YY",
     ] {
         for kind in MessageKind::ALL {
             for tone in Tone::ALL {
@@ -162,14 +163,20 @@ fn german_falls_back_by_language_then_to_english() {
     assert_eq!(ch.locale, "de");
     assert!(ch.text.contains("€4\u{2019}800.00"), "{}", ch.text);
 
-    // No German template for invoice copies: English words and English numbers, not a mix.
+    // Replies are German too, with German numbers.
     let copy = render(
         &context(MessageKind::InvoiceCopy, Tone::Standard, "de-DE"),
         &t,
     )
     .unwrap();
-    assert_eq!(copy.locale, "en");
-    assert!(copy.text.contains("€4,800.00"));
+    assert_eq!(copy.locale, "de");
+    assert!(copy.text.contains("4.800,00\u{a0}€"), "{}", copy.text);
+    assert!(copy.text.contains("Wie gewünscht"), "{}", copy.text);
+
+    // A locale with reply templates only: its reminders are English, words and numbers.
+    let sv = render(&context(MessageKind::Reminder, Tone::Standard, "sv-SE"), &t).unwrap();
+    assert_eq!(sv.locale, "en");
+    assert!(sv.text.contains("€4,800.00"));
 
     // Unknown locale → English.
     let fr = render(&context(MessageKind::Reminder, Tone::Standard, "fr-FR"), &t).unwrap();
@@ -385,25 +392,25 @@ fn overrides_are_validated_at_load() {
     let r0 = render(&context(MessageKind::Reminder, Tone::Standard, "en"), &t).unwrap();
     assert!(!r0.text.contains("Custom words"));
 
-    // A new locale: French reminder only; other kinds fall back to English.
-    let fr = t
+    // A new locale: Italian reminder only; other kinds fall back to English.
+    let it = t
         .with_override(
-            "fr/reminder.txt.j2",
-            "Bonjour {{ contact_name or customer }}, {{ invoices|length }} factures.",
+            "it/reminder.txt.j2",
+            "Buongiorno {{ contact_name or customer }}, {{ invoices|length }} fatture.",
         )
         .unwrap()
         .with_override(
-            "fr/reminder.html.j2",
-            "<p>Bonjour {{ contact_name or customer }}</p>",
+            "it/reminder.html.j2",
+            "<p>Buongiorno {{ contact_name or customer }}</p>",
         )
         .unwrap();
     let r = render(
-        &context(MessageKind::Reminder, Tone::Standard, "fr-FR"),
-        &fr,
+        &context(MessageKind::Reminder, Tone::Standard, "it-IT"),
+        &it,
     )
     .unwrap();
-    assert_eq!(r.locale, "fr");
-    assert_eq!(r.text, "Bonjour Anna Schmidt, 3 factures.\n");
+    assert_eq!(r.locale, "it");
+    assert_eq!(r.text, "Buongiorno Anna Schmidt, 3 fatture.\n");
     // The subject falls back to English templates for a locale without one.
     assert!(r.subject.starts_with("Payment reminder"));
 

@@ -282,3 +282,152 @@ fn a_human_reply_from_a_bounced_contact_reactivates_it() {
     assert!(p.events.iter().any(|e| e.kind == "contact_reactivated"));
     assert_eq!(p.action, "promise_recorded");
 }
+
+fn scored(intent: Intent, confidence: f64, refs: &[&str]) -> ScoredIntent {
+    ScoredIntent {
+        intent,
+        confidence,
+        invoice_refs: refs.iter().map(|r| r.to_string()).collect(),
+    }
+}
+
+fn three_invoices() -> AccountBook {
+    let mut b = book();
+    b.invoices
+        .push(invoice("erp:I-3", "INV-1003", day(11, 10), 300));
+    b
+}
+
+#[test]
+fn every_intent_of_a_mixed_reply_is_acted_on_with_its_own_invoices() {
+    let text = "We dispute INV-1002: the unit price is higher than quoted. \
+                We will pay INV-1001 on 15 December 2026. Can you tell us who approved the rate?";
+    let c = Classification {
+        intents: vec![
+            scored(Intent::Dispute, 0.9, &["INV-1002"]),
+            scored(Intent::PromiseToPay, 0.85, &["INV-1001"]),
+            scored(Intent::Question, 0.5, &[]),
+        ],
+        primary_intent: Some(Intent::Dispute),
+        promise: Some(crate::PromiseDetails {
+            date: Some(day(12, 15)),
+            amount: None,
+            currency: None,
+        }),
+        dispute: Some(crate::DisputeInfo {
+            category: DisputeCategory::Pricing,
+        }),
+        invoice_refs: vec!["INV-1002".into(), "INV-1001".into()],
+        new_text: text.into(),
+        ..classification(text, "")
+    };
+    let mut b = three_invoices();
+    let p = run(&mut b, &c, 0);
+    assert_eq!(
+        p.action, "dispute_opened+promise_recorded+question_to_person",
+        "{p:?}"
+    );
+    // The dispute holds INV-1002 only; the promise covers INV-1001 only.
+    assert_eq!(b.disputes.len(), 1);
+    assert_eq!(b.disputes[0].invoice_ids, ["erp:I-2"]);
+    assert_eq!(b.promises.len(), 1);
+    assert_eq!(b.promises[0].invoice_ids, ["erp:I-1"]);
+    assert_eq!(b.promises[0].promised_date, day(12, 15));
+    // The question goes to a person, with the question itself.
+    let q = p
+        .tasks
+        .iter()
+        .find(|t| t.kind == "customer_question")
+        .expect("a task for the question");
+    assert_eq!(
+        q.context["questions"][0],
+        "Can you tell us who approved the rate?"
+    );
+    assert!(p.tasks.iter().any(|t| t.kind == "dispute_review"));
+    assert_eq!(p.status, Status::NeedsHuman);
+    assert!(p.forward);
+    // One answer: the dispute acknowledgement, also confirming the promise and saying a
+    // person follows up on the question.
+    let reply = p.reply.expect("one reply");
+    assert_eq!(reply.kind, MessageKind::DisputeAcknowledgement);
+    assert_eq!(reply.also, [MessageKind::PromiseConfirmation]);
+    assert_eq!(reply.promise.map(|p| p.0), Some(day(12, 15)));
+    assert_eq!(
+        reply.dispute.map(|d| d.1),
+        Some(vec!["INV-1002".to_string()])
+    );
+    assert!(reply.person_follows);
+}
+
+#[test]
+fn a_dispute_naming_no_invoice_beside_a_promise_holds_the_others() {
+    let text = "We will pay INV-1001 on 15 December 2026. The other invoice is wrong, the quantity is short.";
+    let c = Classification {
+        intents: vec![
+            scored(Intent::PromiseToPay, 0.9, &["INV-1001"]),
+            scored(Intent::Dispute, 0.8, &[]),
+        ],
+        primary_intent: Some(Intent::PromiseToPay),
+        promise: Some(crate::PromiseDetails {
+            date: Some(day(12, 15)),
+            amount: None,
+            currency: None,
+        }),
+        dispute: Some(crate::DisputeInfo {
+            category: DisputeCategory::Quantity,
+        }),
+        invoice_refs: vec!["INV-1001".into()],
+        new_text: text.into(),
+        ..classification(text, "")
+    };
+    let mut b = book();
+    let p = run(&mut b, &c, 0);
+    assert_eq!(p.action, "promise_recorded+dispute_opened", "{p:?}");
+    assert_eq!(b.disputes[0].invoice_ids, ["erp:I-2"]);
+    assert_eq!(b.promises[0].invoice_ids, ["erp:I-1"]);
+    let reply = p.reply.unwrap();
+    assert_eq!(reply.kind, MessageKind::PromiseConfirmation);
+    assert_eq!(reply.also, [MessageKind::DisputeAcknowledgement]);
+    assert!(!reply.person_follows);
+}
+
+#[test]
+fn a_legal_threat_beside_a_dispute_holds_the_invoice_and_gets_no_automatic_answer() {
+    let text = "INV-1002 is wrong and if it is not withdrawn our lawyers will take legal action.";
+    let c = Classification {
+        intents: vec![
+            scored(Intent::LegalThreat, 0.9, &["INV-1002"]),
+            scored(Intent::Dispute, 0.8, &["INV-1002"]),
+        ],
+        primary_intent: Some(Intent::LegalThreat),
+        dispute: Some(crate::DisputeInfo {
+            category: DisputeCategory::Other,
+        }),
+        invoice_refs: vec!["INV-1002".into()],
+        new_text: text.into(),
+        ..classification(text, "")
+    };
+    let mut b = book();
+    let p = run(&mut b, &c, 0);
+    assert_eq!(p.action, "handed_to_person+dispute_opened", "{p:?}");
+    assert_eq!(b.disputes[0].invoice_ids, ["erp:I-2"]);
+    assert!(p.reply.is_none());
+    assert_eq!(p.status, Status::NeedsHuman);
+    assert!(p.forward);
+}
+
+#[test]
+fn the_answer_is_in_the_language_the_customer_wrote_in() {
+    assert_eq!(reply_locale("en-GB", Some("de")), "de");
+    assert_eq!(reply_locale("de-AT", Some("de")), "de-AT");
+    assert_eq!(reply_locale("fr-FR", None), "fr-FR");
+    let c = classification(
+        "Die Rechnung INV-1001 wird bis zum 15.12. überwiesen. Vielen Dank und freundliche Grüße",
+        "",
+    );
+    assert_eq!(c.language.as_deref(), Some("de"));
+    let mut b = book();
+    let p = run(&mut b, &c, 0);
+    assert_eq!(p.action, "promise_recorded", "{c:?}");
+    assert_eq!(p.reply.unwrap().locale, "de");
+}

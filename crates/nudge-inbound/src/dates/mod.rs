@@ -15,6 +15,7 @@
 
 mod calendar;
 mod scan;
+pub mod terms;
 
 use chrono::NaiveDate;
 
@@ -59,6 +60,9 @@ pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveD
     let lower = normalise(text);
     let tokens = tokenize(&lower);
     let order = DayOrder::from_locale(locale);
+    if let Some(d) = whole_text_date(&tokens, today, order) {
+        return Some(d);
+    }
     let candidates: Vec<(bool, NaiveDate)> = sentences(&lower, &tokens)
         .into_iter()
         .filter_map(|sentence| {
@@ -70,10 +74,7 @@ pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveD
             if !promise_may_stand(&words) {
                 return None;
             }
-            let date = scan::scan(sentence, today, order)
-                .into_iter()
-                .find(|f| f.date >= today && !f.explicit_past)?
-                .date;
+            let date = promised_in(sentence, today, order)?;
             let pays = words
                 .iter()
                 .any(|w| lang::index::index().is(w, lang::index::PAY));
@@ -85,6 +86,29 @@ pub fn find_promise(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveD
         .find(|(pays, _)| *pays)
         .or_else(|| candidates.first())
         .map(|(_, d)| *d)
+}
+
+/// The day a reply's payables routine gives, read from the whole text: a payment run
+/// ([`terms::payment_run`]) or terms counted from receipt ([`terms::from_receipt`]).
+pub(crate) fn whole_text_date(
+    tokens: &[crate::text::Token<'_>],
+    today: NaiveDate,
+    order: DayOrder,
+) -> Option<NaiveDate> {
+    terms::payment_run(tokens, today).or_else(|| terms::from_receipt(tokens, today, order))
+}
+
+/// The first future date of one sentence, as a promised day ("after the board meets on the
+/// 10th" is the next working day after the 10th).
+pub(crate) fn promised_in(
+    sentence: &[crate::text::Token<'_>],
+    today: NaiveDate,
+    order: DayOrder,
+) -> Option<NaiveDate> {
+    let f = scan::scan(sentence, today, order)
+        .into_iter()
+        .find(|f| f.date >= today && !f.explicit_past)?;
+    Some(terms::after_event(sentence, &f))
 }
 
 /// A sentence can carry a promise: no negation, no condition, not a payment in the past.

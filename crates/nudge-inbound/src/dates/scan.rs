@@ -61,9 +61,11 @@ fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         return None;
     }
     // Most words cannot start a date phrase: skip them without trying every shape.
-    if t.get(i)
-        .is_some_and(|tok| tok.kind == Kind::Word && !index().is_date_word(tok.text))
-    {
+    if t.get(i).is_some_and(|tok| {
+        tok.kind == Kind::Word
+            && !index().is_date_word(tok.text)
+            && !super::terms::glued_week(tok.text)
+    }) {
         return None;
     }
     let candidates = [
@@ -76,6 +78,7 @@ fn best_at(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         weekday(t, i, today, order),
         duration(t, i, today),
         day_of_month(t, i, today),
+        super::terms::iso_week(t, i, today).and_then(|(d, len)| Hit::new(Some(d), len)),
     ];
     let mut best: Option<Hit> = None;
     for hit in candidates.into_iter().flatten() {

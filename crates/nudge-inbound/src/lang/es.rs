@@ -103,6 +103,32 @@ pub const ES: Lang = Lang {
         "ayer",
     ],
     boilerplate: &[&["confidencial"], &["destinatario"]],
+    accepted: &["correcta", "correcto", "bien", "conforme", "aprobada"],
+    withdrawn: &[
+        "esperábamos",
+        "pensábamos",
+        "íbamos",
+        "queríamos",
+        "previsto",
+        "teníamos",
+    ],
+    approvals: &[
+        "aprobar",
+        "aprobación",
+        "autorizar",
+        "autorización",
+        "firmar",
+    ],
+    question_words: &[
+        "quién", "qué", "cuándo", "cuál", "cuáles", "cómo", "dónde", "cuánto", "porqué",
+    ],
+    week_words: &["semana"],
+    run_words: &["remesa", "remesas"],
+    missed: &["perdimos", "perdido", "pasado"],
+    after_words: &["después", "tras"],
+    receipt_words: &["recepción", "recibido", "recibida", "recibimos"],
+    net_words: &["neto", "netos"],
+    inclusive: &[&["incluido"], &["inclusive"], &["incluida"]],
     corrections: &["rectificativa", "corregida", "nueva"],
     spellings: &[],
     cues: CUES,
@@ -288,4 +314,84 @@ const CUES: &[Cue] = &[
     cue(&["copia", "~", "factura"], InvoiceCopyRequest, 0.75),
     cue(&["darme|darnos|dar", "de", "baja"], Unsubscribe, 0.8),
     cue(&["abogado*|demanda|tribunal*"], LegalThreat, 0.8),
+    // Issue 11: general vocabulary (SLA credits, replacement POs, hand-overs, …).
+    super::dispute(
+        &["sla"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.55,
+    ),
+    super::dispute(
+        &["penalización|penalizaciones|crédito", "~", "servicio|sla"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.65,
+    ),
+    super::dispute(
+        &["caída|caídas|interrupción|interrupciones|indisponibilidad"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.4,
+    ),
+    super::dispute(
+        &["cobrado|facturado", "dos", "veces"],
+        nudge_core::dispute::DisputeCategory::DuplicateBilling,
+        0.7,
+    ),
+    super::cue(
+        &["pagaré|abonaré|transferiré"],
+        crate::intent::Intent::PromiseToPay,
+        0.7,
+    ),
+    super::cue(
+        &[
+            "realizaremos|haremos|efectuaremos",
+            "~",
+            "pago|transferencia",
+        ],
+        crate::intent::Intent::PromiseToPay,
+        0.65,
+    ),
+    super::cue(
+        &["ya", "~", "pagado|pagada|abonado|transferido|pagamos"],
+        crate::intent::Intent::AlreadyPaid,
+        0.8,
+    ),
+    super::cue(
+        &["plan", "de", "pagos"],
+        crate::intent::Intent::PaymentPlanRequest,
+        0.75,
+    ),
+    super::cue(
+        &["reenviar|enviar|mandar", "~", "factura"],
+        crate::intent::Intent::InvoiceCopyRequest,
+        0.6,
+    ),
+    super::cue(
+        &["nuevo", "número", "de", "pedido"],
+        crate::intent::Intent::BillingUpdate,
+        0.6,
+    ),
+    super::cue(
+        &["nuevo", "pedido|po"],
+        crate::intent::Intent::BillingUpdate,
+        0.5,
+    ),
+    super::cue(
+        &["número", "de", "pedido"],
+        crate::intent::Intent::BillingUpdate,
+        0.4,
+    ),
+    super::cue(
+        &["dejado", "la", "empresa"],
+        crate::intent::Intent::ContactChange,
+        0.6,
+    ),
+    super::cue(
+        &["nuevo|nueva", "contacto|responsable|dirección"],
+        crate::intent::Intent::ContactChange,
+        0.5,
+    ),
+    super::cue(
+        &["acciones|vía", "legales|judicial"],
+        crate::intent::Intent::LegalThreat,
+        0.8,
+    ),
 ];

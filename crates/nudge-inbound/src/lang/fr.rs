@@ -93,6 +93,36 @@ pub const FR: Lang = Lang {
         "payé", "payée", "réglé", "réglée", "viré", "était", "avons", "hier",
     ],
     boilerplate: &[&["confidentiel*"], &["destinataire*"]],
+    accepted: &[
+        "correcte", "correct", "ordre", "conforme", "validée", "bonne",
+    ],
+    withdrawn: &[
+        "espérions",
+        "espérais",
+        "pensions",
+        "comptions",
+        "prévu",
+        "devions",
+        "voulions",
+    ],
+    approvals: &[
+        "approuver",
+        "valider",
+        "validation",
+        "approbation",
+        "signer",
+    ],
+    question_words: &[
+        "qui", "quoi", "pourquoi", "quand", "quel", "quelle", "quels", "quelles", "comment", "où",
+        "combien",
+    ],
+    week_words: &["semaine", "sem"],
+    run_words: &["campagne", "campagnes", "virements"],
+    missed: &["raté", "manqué", "loupé"],
+    after_words: &["après"],
+    receipt_words: &["réception", "reçu", "reçue", "réceptionné"],
+    net_words: &["net", "nets"],
+    inclusive: &[&["inclus"], &["compris"], &["inclusivement"]],
     corrections: &["rectificative", "corrigée", "nouvelle"],
     spellings: &[],
     cues: CUES,
@@ -248,4 +278,115 @@ const CUES: &[Cue] = &[
     cue(&["copie", "~", "facture"], InvoiceCopyRequest, 0.75),
     cue(&["désinscri*|désabonn*"], Unsubscribe, 0.8),
     cue(&["avocat|tribunal|huissier"], LegalThreat, 0.8),
+    // Issue 11: general vocabulary (SLA credits, replacement POs, hand-overs, …).
+    super::dispute(
+        &["sla"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.55,
+    ),
+    super::dispute(
+        &[
+            "pénalité|pénalités|crédit",
+            "~",
+            "service|sla|disponibilité",
+        ],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.65,
+    ),
+    super::dispute(
+        &["indisponibilité|panne|pannes|interruption|interruptions"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.4,
+    ),
+    super::dispute(
+        &["contestons|conteste|contester|contestation|réclamation"],
+        nudge_core::dispute::DisputeCategory::Other,
+        0.7,
+    ),
+    super::dispute(
+        &["erreur|erroné*|incorrect*|inexact*"],
+        nudge_core::dispute::DisputeCategory::Other,
+        0.55,
+    ),
+    super::dispute(
+        &["pas", "été", "livré*"],
+        nudge_core::dispute::DisputeCategory::NotReceived,
+        0.6,
+    ),
+    super::dispute(
+        &["défectueu*|endommag*|abîmé*|cassé*"],
+        nudge_core::dispute::DisputeCategory::Quality,
+        0.6,
+    ),
+    super::dispute(
+        &["facturé*", "deux", "fois"],
+        nudge_core::dispute::DisputeCategory::DuplicateBilling,
+        0.7,
+    ),
+    super::cue(
+        &["paierons|réglerons|virerons|verserons|payerons"],
+        crate::intent::Intent::PromiseToPay,
+        0.7,
+    ),
+    super::cue(
+        &["allons|vais|va", "~", "payer|régler|virer|verser"],
+        crate::intent::Intent::PromiseToPay,
+        0.65,
+    ),
+    super::cue(
+        &["sera|seront", "~", "payée*|réglée*|virée*|payé|réglé|viré"],
+        crate::intent::Intent::PromiseToPay,
+        0.65,
+    ),
+    super::cue(
+        &["déjà", "~", "payé*|réglé*|viré*|versé*"],
+        crate::intent::Intent::AlreadyPaid,
+        0.8,
+    ),
+    super::cue(
+        &[
+            "avons",
+            "~",
+            "payé|réglé|viré|effectué",
+            "~",
+            "paiement|virement|règlement|facture",
+        ],
+        crate::intent::Intent::AlreadyPaid,
+        0.75,
+    ),
+    super::cue(
+        &["échéancier|paiement", "échelonné"],
+        crate::intent::Intent::PaymentPlanRequest,
+        0.75,
+    ),
+    super::cue(
+        &["duplicata|copie"],
+        crate::intent::Intent::InvoiceCopyRequest,
+        0.5,
+    ),
+    super::cue(
+        &["nouveau|nouvelle", "bon|numéro", "de", "commande"],
+        crate::intent::Intent::BillingUpdate,
+        0.6,
+    ),
+    super::cue(
+        &["bon", "de", "commande"],
+        crate::intent::Intent::BillingUpdate,
+        0.4,
+    ),
+    super::cue(
+        &["ai", "quitté"],
+        crate::intent::Intent::ContactChange,
+        0.55,
+    ),
+    super::cue(
+        &["ne", "fais", "plus", "partie"],
+        crate::intent::Intent::ContactChange,
+        0.65,
+    ),
+    super::cue(
+        &["mise", "en", "demeure|recouvrement"],
+        crate::intent::Intent::LegalThreat,
+        0.7,
+    ),
 ];

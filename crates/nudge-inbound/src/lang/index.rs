@@ -53,6 +53,7 @@ pub const RETURN: u32 = 1 << 5;
 pub const UNTIL: u32 = 1 << 6;
 pub const INVOICE: u32 = 1 << 7;
 pub const CORRECTION: u32 = 1 << 8;
+pub const ACCEPTED: u32 = 1 << 9;
 
 /// The built tables.
 pub struct Index {
@@ -103,6 +104,7 @@ fn build() -> Index {
         }
         flag(lang.invoice_words, INVOICE);
         flag(lang.corrections, CORRECTION);
+        flag(lang.accepted, ACCEPTED);
     }
     for lang in ALL {
         for (name, m) in lang.months {
@@ -141,6 +143,7 @@ fn build() -> Index {
         date_words.extend(lang.within.iter().copied());
         date_words.extend(lang.ago.iter().copied());
         date_words.extend(lang.ordinals.iter().map(|(w, _)| *w));
+        date_words.extend(lang.week_words.iter().copied());
         for list in [
             lang.next_week,
             lang.from_now,

@@ -161,6 +161,36 @@ pub struct Lang {
     /// Words that make "send the invoice" a request for a *changed* invoice ("send a corrected
     /// invoice"), which is not a copy request.
     pub corrections: &'static [&'static str],
+    /// Words saying an invoice is in order ("INV-B is fine"): its reference is then not at
+    /// issue, and a dispute elsewhere in the reply does not take it along.
+    pub accepted: &'static [&'static str],
+    /// Words that make a stated payment plan a withdrawn one ("I'd *hoped* to pay Friday, but
+    /// finance has put it on hold"): a promise cue in the same sentence promises nothing.
+    pub withdrawn: &'static [&'static str],
+    /// Words of a request for internal approval ("Jan, can you *approve* this so we can pay
+    /// Friday?"): a forwarded internal chain, not a question to us; the payment it speaks of
+    /// depends on the approval.
+    pub approvals: &'static [&'static str],
+    /// Interrogatives of an information question ("who", "why", "wann"): a question asking
+    /// one of them beside other intents is a question of its own, while "Can you check?" is
+    /// part of the request it follows.
+    pub question_words: &'static [&'static str],
+    /// Words before a calendar-week number ("KW 50", "week 50", "v. 50").
+    pub week_words: &'static [&'static str],
+    /// Words for a recurring payment run ("run", "Zahllauf", "betaalrun").
+    pub run_words: &'static [&'static str],
+    /// Words saying a payment run was missed ("we *missed* this week's cut-off").
+    pub missed: &'static [&'static str],
+    /// "after": a payment after an event on a day ("after the board meets on the 10th") is due
+    /// on the next working day after it.
+    pub after_words: &'static [&'static str],
+    /// Words for the receipt of an invoice ("Net 30 from *receipt*", "we *received* it on …").
+    pub receipt_words: &'static [&'static str],
+    /// "net" in payment terms ("Net 30", "30 Tage netto").
+    pub net_words: &'static [&'static str],
+    /// Phrases after "until" that make its date the last day away ("bis *einschließlich*",
+    /// "t/m", "through"): the person is back on the next working day.
+    pub inclusive: &'static [&'static [&'static str]],
     /// Common misspellings and chat shorthand, mapped to the word the cues are written in.
     pub spellings: &'static [(&'static str, &'static str)],
     /// Intent cues.

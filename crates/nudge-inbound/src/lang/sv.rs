@@ -13,6 +13,11 @@ use nudge_core::dispute::DisputeCategory;
 pub const SV: Lang = Lang {
     code: "sv",
     weekdays: &[
+        ("måndagar", Mon),
+        ("tisdagar", Tue),
+        ("onsdagar", Wed),
+        ("torsdagar", Thu),
+        ("fredagar", Fri),
         ("måndag", Mon),
         ("tisdag", Tue),
         ("onsdag", Wed),
@@ -76,6 +81,24 @@ pub const SV: Lang = Lang {
     future_markers: &["kommer", "ska", "skall"],
     past_markers: &["betalade", "betalat", "betalt", "var", "har", "igår"],
     boilerplate: &[&["konfidentiell*"]],
+    accepted: &["korrekt", "stämmer", "ordning", "godkänd", "rätt"],
+    withdrawn: &["hoppades", "tänkte", "planerade", "skulle", "ville"],
+    approvals: &["godkänna", "godkänn", "attestera", "attest", "godkännande"],
+    question_words: &[
+        "vem", "vad", "varför", "när", "vilken", "vilket", "vilka", "hur",
+    ],
+    week_words: &["vecka", "v"],
+    run_words: &[
+        "betalningskörning",
+        "betalkörning",
+        "körning",
+        "betalningsdag",
+    ],
+    missed: &["missade", "missat"],
+    after_words: &["efter"],
+    receipt_words: &["mottagandet", "mottagit", "mottog", "fick", "ankomst"],
+    net_words: &["netto"],
+    inclusive: &[&["t", "o", "m"], &["till", "och", "med"], &["tom"]],
     corrections: &["korrigerad", "ny", "nya"],
     spellings: &[],
     cues: CUES,
@@ -166,4 +189,74 @@ const CUES: &[Cue] = &[
     dispute(&["kreditfaktura"], CreditNoteRequested, 0.7),
     cue(&["kopia", "~", "faktura*"], InvoiceCopyRequest, 0.75),
     cue(&["advokat|domstol|kronofogden"], LegalThreat, 0.8),
+    // Issue 11: general vocabulary (SLA credits, replacement POs, hand-overs, …).
+    super::dispute(
+        &["sla"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.55,
+    ),
+    super::dispute(
+        &["driftstopp|avbrott|störning|störningar"],
+        nudge_core::dispute::DisputeCategory::CreditNoteRequested,
+        0.4,
+    ),
+    super::dispute(
+        &["inte", "levererat|levererats|levererad*"],
+        nudge_core::dispute::DisputeCategory::NotReceived,
+        0.6,
+    ),
+    super::dispute(
+        &["dubbel*", "~", "fakturer*"],
+        nudge_core::dispute::DisputeCategory::DuplicateBilling,
+        0.7,
+    ),
+    super::dispute(
+        &["stämmer", "inte"],
+        nudge_core::dispute::DisputeCategory::Other,
+        0.55,
+    ),
+    super::cue(
+        &["betalas|betalar", "~", "nästa|denna|på|senast|i|efter"],
+        crate::intent::Intent::PromiseToPay,
+        0.55,
+    ),
+    super::cue(
+        &[
+            "nytt|ny|nya",
+            "inköpsordernummer|ordernummer|po|beställningsnummer",
+        ],
+        crate::intent::Intent::BillingUpdate,
+        0.6,
+    ),
+    super::cue(
+        &["fakturaadress|organisationsnummer|momsnummer"],
+        crate::intent::Intent::BillingUpdate,
+        0.55,
+    ),
+    super::cue(
+        &["slutat|slutar"],
+        crate::intent::Intent::ContactChange,
+        0.5,
+    ),
+    super::cue(
+        &["ny|nya", "kontaktperson|kontakt|adress"],
+        crate::intent::Intent::ContactChange,
+        0.5,
+    ),
+    super::cue(
+        &["vänd", "~", "till"],
+        crate::intent::Intent::ContactChange,
+        0.45,
+    ),
+    super::cue(
+        &["avregistrera|avsluta", "~", "påminnelser"],
+        crate::intent::Intent::Unsubscribe,
+        0.6,
+    ),
+    super::cue(
+        &["rättsliga|juridiska", "åtgärder"],
+        crate::intent::Intent::LegalThreat,
+        0.8,
+    ),
+    super::cue(&["inkasso*"], crate::intent::Intent::LegalThreat, 0.75),
 ];

@@ -18,6 +18,7 @@ mod inbound_machine;
 mod inbound_requests;
 mod inbound_support;
 mod ledger_api;
+mod limits;
 mod metrics;
 mod preview;
 mod scenario_90_days;

@@ -50,9 +50,28 @@ fn seeds() -> Vec<Value> {
 }
 
 const KEYS: &[&str] = &[
-    "id", "type", "occurred_at", "customer_id", "email", "amount", "currency", "total",
-    "amount_paid", "amount_credited", "status", "due_date", "issue_date", "paid_on", "received_on",
-    "issued_on", "invoice_id", "allocations", "reference", "events", "timezone", "locale",
+    "id",
+    "type",
+    "occurred_at",
+    "customer_id",
+    "email",
+    "amount",
+    "currency",
+    "total",
+    "amount_paid",
+    "amount_credited",
+    "status",
+    "due_date",
+    "issue_date",
+    "paid_on",
+    "received_on",
+    "issued_on",
+    "invoice_id",
+    "allocations",
+    "reference",
+    "events",
+    "timezone",
+    "locale",
 ];
 
 fn body(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
@@ -89,9 +108,28 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let t = now().timestamp();
     let skew: i64 = u.int_in_range(-100_000..=100_000)?;
     let header = erp::signature_header("erp_secret", t + skew, &body);
-    let verdict = erp::verify_signature(&(t + skew).to_string(), &header, &body, "erp_secret", now(), 300);
-    assert_eq!(verdict.is_ok(), skew.abs() <= 300, "replay window: skew {skew}: {verdict:?}");
-    assert!(erp::verify_signature(&t.to_string(), &erp::signature_header("other", t, &body), &body, "erp_secret", now(), 300).is_err());
+    let verdict = erp::verify_signature(
+        &(t + skew).to_string(),
+        &header,
+        &body,
+        "erp_secret",
+        now(),
+        300,
+    );
+    assert_eq!(
+        verdict.is_ok(),
+        skew.abs() <= 300,
+        "replay window: skew {skew}: {verdict:?}"
+    );
+    assert!(erp::verify_signature(
+        &t.to_string(),
+        &erp::signature_header("other", t, &body),
+        &body,
+        "erp_secret",
+        now(),
+        300
+    )
+    .is_err());
 
     match erp::parse_batch(&body) {
         Err(errors) => {
@@ -111,17 +149,35 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             for e in &events {
                 match &e.payload {
                     ErpPayload::InvoiceUpsert { invoice, .. } => {
-                        assert!(invoice.total >= Decimal::ZERO, "negative total {}", invoice.total);
+                        assert!(
+                            invoice.total >= Decimal::ZERO,
+                            "negative total {}",
+                            invoice.total
+                        );
                         assert!(invoice.paid >= Decimal::ZERO && invoice.credited >= Decimal::ZERO);
                     }
                     ErpPayload::PaymentReceived { payment, .. } => {
-                        assert!(payment.amount > Decimal::ZERO, "payment amount {}", payment.amount);
-                        let sum = payment.allocations.iter().fold(Decimal::ZERO, |s, a| s.checked_add(a.amount).unwrap_or(Decimal::MAX));
-                        assert!(sum <= payment.amount, "allocations {sum} > {}", payment.amount);
+                        assert!(
+                            payment.amount > Decimal::ZERO,
+                            "payment amount {}",
+                            payment.amount
+                        );
+                        let sum = payment.allocations.iter().fold(Decimal::ZERO, |s, a| {
+                            s.checked_add(a.amount).unwrap_or(Decimal::MAX)
+                        });
+                        assert!(
+                            sum <= payment.amount,
+                            "allocations {sum} > {}",
+                            payment.amount
+                        );
                         assert!(payment.allocations.iter().all(|a| a.amount > Decimal::ZERO));
                     }
                     ErpPayload::CreditNoteIssued { credit_note, .. } => {
-                        assert!(credit_note.amount >= Decimal::ZERO, "credit note {}", credit_note.amount);
+                        assert!(
+                            credit_note.amount >= Decimal::ZERO,
+                            "credit note {}",
+                            credit_note.amount
+                        );
                     }
                     _ => {}
                 }

@@ -22,8 +22,8 @@ use nudge_core::money::Currency;
 use nudge_core::promise::{Promise, PromiseSource, PromiseStatus};
 use nudge_fuzz::mutate_json;
 use nudge_policy::{
-    evaluate, preview, worklist, AccountSnapshot, Action, EscalationState, Policy,
-    PolicyOverrides, Stage, StageDays, Tone, Touch, TouchKind,
+    evaluate, preview, worklist, AccountSnapshot, Action, EscalationState, Policy, PolicyOverrides,
+    Stage, StageDays, Tone, Touch, TouchKind,
 };
 use rust_decimal::Decimal;
 
@@ -186,10 +186,19 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
                 paid: currency.from_minor(i64::from(fi.paid_minor % (fi.total_minor.max(1) * 2))),
                 credited: currency.from_minor(i64::from(fi.credited_minor)),
                 status: pick(
-                    &[InvoiceStatus::Open, InvoiceStatus::Open, InvoiceStatus::Paid, InvoiceStatus::Void, InvoiceStatus::Draft, InvoiceStatus::Uncollectible],
+                    &[
+                        InvoiceStatus::Open,
+                        InvoiceStatus::Open,
+                        InvoiceStatus::Paid,
+                        InvoiceStatus::Void,
+                        InvoiceStatus::Draft,
+                        InvoiceStatus::Uncollectible,
+                    ],
                     fi.status,
                 ),
-                paid_on: fi.paid_on_offset.map(|o| due + Duration::days(i64::from(o % 400))),
+                paid_on: fi
+                    .paid_on_offset
+                    .map(|o| due + Duration::days(i64::from(o % 400))),
                 po_number: None,
                 payment_url: None,
                 pdf_url: None,
@@ -206,8 +215,26 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
         .map(|c| Contact {
             email: format!("c{}@acme.test", c.who % 4),
             name: None,
-            role: pick(&[ContactRole::Ap, ContactRole::Buyer, ContactRole::Approver, ContactRole::Owner, ContactRole::Other], c.role),
-            status: pick(&[ContactStatus::Active, ContactStatus::Active, ContactStatus::Bounced, ContactStatus::OptedOut, ContactStatus::Inactive], c.status),
+            role: pick(
+                &[
+                    ContactRole::Ap,
+                    ContactRole::Buyer,
+                    ContactRole::Approver,
+                    ContactRole::Owner,
+                    ContactRole::Other,
+                ],
+                c.role,
+            ),
+            status: pick(
+                &[
+                    ContactStatus::Active,
+                    ContactStatus::Active,
+                    ContactStatus::Bounced,
+                    ContactStatus::OptedOut,
+                    ContactStatus::Inactive,
+                ],
+                c.status,
+            ),
             preferred: c.preferred,
         })
         .collect();
@@ -245,11 +272,26 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
         .map(|(i, p)| Promise {
             id: format!("pr_{i}"),
             promised_date: day(i64::from(p.date_offset % 120)),
-            amount: p.amount_minor.map(|m| Currency::EUR.from_minor(i64::from(m))),
+            amount: p
+                .amount_minor
+                .map(|m| Currency::EUR.from_minor(i64::from(m))),
             currency: p.currency.map(|c| pick(&CURRENCIES, c)),
             invoice_ids: ids(n, &p.invoices),
-            source: if p.operator { PromiseSource::Operator } else { PromiseSource::Email },
-            status: pick(&[PromiseStatus::Active, PromiseStatus::Active, PromiseStatus::Kept, PromiseStatus::Broken, PromiseStatus::Cancelled], p.status),
+            source: if p.operator {
+                PromiseSource::Operator
+            } else {
+                PromiseSource::Email
+            },
+            status: pick(
+                &[
+                    PromiseStatus::Active,
+                    PromiseStatus::Active,
+                    PromiseStatus::Kept,
+                    PromiseStatus::Broken,
+                    PromiseStatus::Cancelled,
+                ],
+                p.status,
+            ),
             made_at: now - Duration::hours(i64::from(p.made_back_hours)),
             paused_at_stage: p.paused_at_stage.map(|s| s % 8),
         })
@@ -263,11 +305,33 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
             let opened_at = now - Duration::hours(i64::from(d.opened_back_hours));
             Dispute {
                 id: format!("d_{i}"),
-                category: pick(&[DisputeCategory::Pricing, DisputeCategory::Quantity, DisputeCategory::NotReceived, DisputeCategory::Quality, DisputeCategory::DuplicateBilling, DisputeCategory::CreditNoteRequested, DisputeCategory::MissingPo, DisputeCategory::Other], d.category),
+                category: pick(
+                    &[
+                        DisputeCategory::Pricing,
+                        DisputeCategory::Quantity,
+                        DisputeCategory::NotReceived,
+                        DisputeCategory::Quality,
+                        DisputeCategory::DuplicateBilling,
+                        DisputeCategory::CreditNoteRequested,
+                        DisputeCategory::MissingPo,
+                        DisputeCategory::Other,
+                    ],
+                    d.category,
+                ),
                 invoice_ids: ids(n, &d.invoices),
-                status: pick(&[DisputeStatus::Open, DisputeStatus::ResolvedCredited, DisputeStatus::ResolvedRejected, DisputeStatus::Withdrawn], d.status),
+                status: pick(
+                    &[
+                        DisputeStatus::Open,
+                        DisputeStatus::ResolvedCredited,
+                        DisputeStatus::ResolvedRejected,
+                        DisputeStatus::Withdrawn,
+                    ],
+                    d.status,
+                ),
                 opened_at,
-                resolved_at: d.resolved_after_hours.map(|h| opened_at + Duration::hours(i64::from(h))),
+                resolved_at: d
+                    .resolved_after_hours
+                    .map(|h| opened_at + Duration::hours(i64::from(h))),
                 summary: None,
             }
         })
@@ -278,17 +342,33 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
         .take(4)
         .enumerate()
         .map(|(i, a)| {
-            let status = pick(&[ApprovalStatus::Pending, ApprovalStatus::Approved, ApprovalStatus::Rejected, ApprovalStatus::Withdrawn], a.status);
+            let status = pick(
+                &[
+                    ApprovalStatus::Pending,
+                    ApprovalStatus::Approved,
+                    ApprovalStatus::Rejected,
+                    ApprovalStatus::Withdrawn,
+                ],
+                a.status,
+            );
             let requested_at = now - Duration::hours(i64::from(a.requested_back_hours));
             Approval {
                 id: format!("ap_{i}"),
                 account_id: "acc_1".into(),
-                kind: ["agency_referral", "credit_hold", "payment_plan", "legal_notice", "draft"][usize::from(a.kind) % 5].into(),
+                kind: [
+                    "agency_referral",
+                    "credit_hold",
+                    "payment_plan",
+                    "legal_notice",
+                    "draft",
+                ][usize::from(a.kind) % 5]
+                    .into(),
                 step_key: format!("review:{}", a.step % 6),
                 invoice_ids: ids(n, &a.invoices),
                 requested_at,
                 status,
-                decided_at: (status != ApprovalStatus::Pending).then_some(requested_at + Duration::hours(1)),
+                decided_at: (status != ApprovalStatus::Pending)
+                    .then_some(requested_at + Duration::hours(1)),
                 decided_by: None,
                 note: None,
             }
@@ -302,7 +382,10 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
             at: now - Duration::minutes(i64::from(t.back_minutes % (400 * 24 * 60))),
             stage: pick(&Stage::ALL, t.stage),
             step_key: format!("{}:{}", pick(&Stage::ALL, t.stage).as_str(), t.step % 12),
-            kind: pick(&[TouchKind::Email, TouchKind::Task, TouchKind::Approval], t.kind),
+            kind: pick(
+                &[TouchKind::Email, TouchKind::Task, TouchKind::Approval],
+                t.kind,
+            ),
         })
         .collect();
     touches.sort_by_key(|t| t.at);
@@ -313,9 +396,14 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
             .thresholds
             .iter()
             .take(5)
-            .map(|(s, d)| StageDays { stage: pick(&Stage::ALL, *s), min_days_overdue: u32::from(*d) })
+            .map(|(s, d)| StageDays {
+                stage: pick(&Stage::ALL, *s),
+                min_days_overdue: u32::from(*d),
+            })
             .collect(),
-        tone: o.tone.map(|t| pick(&[Tone::Gentle, Tone::Friendly, Tone::Firm, Tone::Formal], t)),
+        tone: o
+            .tone
+            .map(|t| pick(&[Tone::Gentle, Tone::Friendly, Tone::Firm, Tone::Formal], t)),
         dunning_off: o.dunning_off,
         paused_invoices: ids(n, &o.paused),
     });
@@ -354,34 +442,62 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         }
     }
     let d = evaluate(&s, &policy, now).into_owned();
-    assert_eq!(d, evaluate(&s.clone(), &policy, now).into_owned(), "evaluate is not deterministic");
-    assert!(d.next_evaluation_at > now, "next evaluation {} not after {now}", d.next_evaluation_at);
+    assert_eq!(
+        d,
+        evaluate(&s.clone(), &policy, now).into_owned(),
+        "evaluate is not deterministic"
+    );
+    assert!(
+        d.next_evaluation_at > now,
+        "next evaluation {} not after {now}",
+        d.next_evaluation_at
+    );
     let text = serde_json::to_string(&d).expect("a decision serialises");
     let back: nudge_policy::Decision<'static> = serde_json::from_str(&text).expect("reads back");
     assert_eq!(back, d, "decision changed through JSON");
     for e in &d.metrics.exposure {
-        assert!(e.open >= Decimal::ZERO && e.overdue >= Decimal::ZERO, "{e:?}");
+        assert!(
+            e.open >= Decimal::ZERO && e.overdue >= Decimal::ZERO,
+            "{e:?}"
+        );
         assert!(e.overdue <= e.open, "{e:?}");
     }
     if let Action::Send(send) = &d.action {
-        let dunning_off = !s.account.dunning_enabled
-            || s.overrides.as_ref().is_some_and(|o| o.dunning_off);
+        let dunning_off =
+            !s.account.dunning_enabled || s.overrides.as_ref().is_some_and(|o| o.dunning_off);
         assert!(!dunning_off, "a send with dunning off");
         assert!(
-            s.contacts.iter().any(|c| c.email == send.to && c.reachable()),
+            s.contacts
+                .iter()
+                .any(|c| c.email == send.to && c.reachable()),
             "send to {} who is not a reachable contact",
             send.to
         );
-        let paused: BTreeSet<&str> = s.overrides.iter().flat_map(|o| o.paused_invoices.iter().map(String::as_str)).collect();
+        let paused: BTreeSet<&str> = s
+            .overrides
+            .iter()
+            .flat_map(|o| o.paused_invoices.iter().map(String::as_str))
+            .collect();
         for id in &send.invoice_ids {
             let inv = s.invoices.iter().find(|i| i.id == *id);
-            assert!(inv.is_some_and(|i| i.open_amount() > Decimal::ZERO), "names {id}, not open");
+            assert!(
+                inv.is_some_and(|i| i.open_amount() > Decimal::ZERO),
+                "names {id}, not open"
+            );
             assert!(!paused.contains(id.as_ref()), "names paused {id}");
-            let disputed = s.disputes.iter().any(|x| x.is_open() && x.invoice_ids.iter().any(|i| i == id));
+            let disputed = s
+                .disputes
+                .iter()
+                .any(|x| x.is_open() && x.invoice_ids.iter().any(|i| i == id));
             assert!(!disputed, "names disputed {id}");
         }
         for c in &send.late_charges {
-            assert!(c.interest >= Decimal::ZERO && c.compensation >= Decimal::ZERO && c.principal >= Decimal::ZERO, "{c:?}");
+            assert!(
+                c.interest >= Decimal::ZERO
+                    && c.compensation >= Decimal::ZERO
+                    && c.principal >= Decimal::ZERO,
+                "{c:?}"
+            );
         }
     }
     // Recorded (as the object does before acting), the same step is never taken again.
@@ -402,7 +518,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     let plan = preview(&s, &policy, now, now + Duration::days(7));
     let mut keys = BTreeSet::new();
     for a in plan.actions() {
-        assert!(keys.insert(a.step.step_key().to_string()), "step {} planned twice", a.step.step_key());
+        assert!(
+            keys.insert(a.step.step_key().to_string()),
+            "step {} planned twice",
+            a.step.step_key()
+        );
         assert!(a.at >= now);
     }
     Ok(())

@@ -115,7 +115,10 @@ fn build(input: &FInput) -> (Payment, Vec<Invoice>) {
     // The same invoice passed twice (a caller's mistake) must still be paid at most once.
     for f in input.invoices.iter().take(48) {
         if f.id % 8 == 0 {
-            if let Some(copy) = invoices.get(usize::from(f.id) % invoices.len().max(1)).cloned() {
+            if let Some(copy) = invoices
+                .get(usize::from(f.id) % invoices.len().max(1))
+                .cloned()
+            {
                 invoices.push(copy);
             }
         }
@@ -133,10 +136,12 @@ fn build(input: &FInput) -> (Payment, Vec<Invoice>) {
         .iter()
         .take(4)
         .filter_map(|(i, minor)| {
-            invoices.get(usize::from(*i) % invoices.len().max(1)).map(|inv| Allocation {
-                invoice_id: inv.id.clone(),
-                amount: currency.from_minor(i64::from(*minor)),
-            })
+            invoices
+                .get(usize::from(*i) % invoices.len().max(1))
+                .map(|inv| Allocation {
+                    invoice_id: inv.id.clone(),
+                    amount: currency.from_minor(i64::from(*minor)),
+                })
         })
         .collect();
     let payment = Payment {
@@ -144,7 +149,10 @@ fn build(input: &FInput) -> (Payment, Vec<Invoice>) {
         account_id: "erp:C-1".into(),
         // Amounts as they come from a source: any scale up to 8 places (a validator normalises
         // them; the matcher must not rely on it), zero and negative included.
-        amount: Decimal::new(input.amount_minor % 1_000_000_000_000, u32::from(input.scale % 9)),
+        amount: Decimal::new(
+            input.amount_minor % 1_000_000_000_000,
+            u32::from(input.scale % 9),
+        ),
         currency,
         received_on: base,
         reference: (!reference.is_empty()).then_some(reference),
@@ -162,10 +170,24 @@ fn check_allocations(
     let mut seen = BTreeSet::new();
     let mut applied = Decimal::ZERO;
     for a in allocations {
-        assert!(a.amount > Decimal::ZERO, "{what}: allocation {} on {}", a.amount, a.invoice_id);
-        assert!(seen.insert(a.invoice_id.as_str()), "{what}: {} twice", a.invoice_id);
+        assert!(
+            a.amount > Decimal::ZERO,
+            "{what}: allocation {} on {}",
+            a.amount,
+            a.invoice_id
+        );
+        assert!(
+            seen.insert(a.invoice_id.as_str()),
+            "{what}: {} twice",
+            a.invoice_id
+        );
         let o = open.get(a.invoice_id.as_str()).copied();
-        assert!(o.is_some(), "{what}: {} is not an open {} invoice", a.invoice_id, payment.currency);
+        assert!(
+            o.is_some(),
+            "{what}: {} is not an open {} invoice",
+            a.invoice_id,
+            payment.currency
+        );
         assert!(Some(a.amount) <= o, "{what}: {} above open {o:?}", a.amount);
         applied = applied.checked_add(a.amount).unwrap_or(Decimal::MAX);
     }
@@ -194,19 +216,28 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         }
     }
     let result = match_payment(&payment, &invoices, &opts);
-    assert_eq!(result, match_payment(&payment, &invoices, &opts), "not deterministic");
+    assert_eq!(
+        result,
+        match_payment(&payment, &invoices, &opts),
+        "not deterministic"
+    );
     // Open amount per invoice id (a duplicate is the same invoice, so the same amount).
     let mut open: BTreeMap<&str, Decimal> = BTreeMap::new();
     for inv in &invoices {
         if inv.status == InvoiceStatus::Open && inv.currency == payment.currency {
-            open.entry(inv.id.as_str()).or_insert_with(|| inv.open_amount());
+            open.entry(inv.id.as_str())
+                .or_insert_with(|| inv.open_amount());
         }
     }
     open.retain(|_, o| *o > Decimal::ZERO);
     let applied = check_allocations(&result.allocations, &payment, &open, "match");
     assert!(result.confidence <= 100);
     let unapplied = payment.unapplied().max(Decimal::ZERO);
-    assert_eq!(applied + result.unapplied, unapplied, "applied + unapplied != payment's unapplied");
+    assert_eq!(
+        applied + result.unapplied,
+        unapplied,
+        "applied + unapplied != payment's unapplied"
+    );
     if result.auto_apply {
         assert!(result.confidence >= opts.threshold && !result.allocations.is_empty());
     }
@@ -239,7 +270,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         }
         Ok(_) => {
             let p = &book.payments[0];
-            assert!(p.unapplied() >= Decimal::ZERO, "over-applied by hand: {}", p.unapplied());
+            assert!(
+                p.unapplied() >= Decimal::ZERO,
+                "over-applied by hand: {}",
+                p.unapplied()
+            );
             for inv in &book.invoices {
                 assert!(inv.paid >= Decimal::ZERO && inv.open_amount() >= Decimal::ZERO);
             }

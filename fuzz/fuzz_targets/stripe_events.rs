@@ -43,9 +43,29 @@ const FIXTURES: &[&str] = fixtures!(
 );
 
 const KEYS: &[&str] = &[
-    "amount", "amount_due", "amount_paid", "amount_remaining", "total", "currency", "customer",
-    "status", "due_date", "created", "type", "invoice", "charge", "payment_intent", "reason",
-    "amount_refunded", "voided_at", "paid", "id", "email", "name", "metadata", "lines",
+    "amount",
+    "amount_due",
+    "amount_paid",
+    "amount_remaining",
+    "total",
+    "currency",
+    "customer",
+    "status",
+    "due_date",
+    "created",
+    "type",
+    "invoice",
+    "charge",
+    "payment_intent",
+    "reason",
+    "amount_refunded",
+    "voided_at",
+    "paid",
+    "id",
+    "email",
+    "name",
+    "metadata",
+    "lines",
 ];
 
 fn event(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
@@ -53,8 +73,8 @@ fn event(u: &mut Unstructured<'_>) -> Result<Vec<u8>> {
         let n = u.int_in_range(0..=4096)?;
         return Ok(u.bytes(n.min(u.len()))?.to_vec());
     }
-    let seed: Value = serde_json::from_str(FIXTURES[u.choose_index(FIXTURES.len())?])
-        .unwrap_or(Value::Null);
+    let seed: Value =
+        serde_json::from_str(FIXTURES[u.choose_index(FIXTURES.len())?]).unwrap_or(Value::Null);
     let mut v = mutate_json(&seed, KEYS, u)?;
     if u.ratio(1, 6)? {
         // Type confusion: one object delivered under another event type.
@@ -77,7 +97,9 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         let _ = stripe::verify_signature(&header, &body, &["whsec_a", "whsec_b"], now(), 300);
         let t = now().timestamp();
         let good = stripe::signature_header(&["whsec_a"], t, &body);
-        assert!(stripe::verify_signature(&good, &body, &["whsec_b", "whsec_a"], now(), 300).is_ok());
+        assert!(
+            stripe::verify_signature(&good, &body, &["whsec_b", "whsec_a"], now(), 300).is_ok()
+        );
         let wrong = stripe::signature_header(&["whsec_c"], t, &body);
         assert!(stripe::verify_signature(&wrong, &body, &["whsec_a"], now(), 300).is_err());
         let stale = stripe::signature_header(&["whsec_a"], t - 301, &body);
@@ -87,7 +109,11 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
             continue;
         };
         let first = stripe::changes(&event);
-        assert_eq!(first, stripe::changes(&event), "mapping is not deterministic");
+        assert_eq!(
+            first,
+            stripe::changes(&event),
+            "mapping is not deterministic"
+        );
         if let Ok(outcome) = first {
             let text = serde_json::to_string(&outcome).expect("an outcome serialises");
             let back: nudge_billing::Outcome = serde_json::from_str(&text).expect("reads back");
@@ -99,9 +125,13 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     // retried delivery must change no book).
     let all: Vec<LedgerChange> = deliveries.iter().flat_map(|(_, c)| c.clone()).collect();
     let mut books = std::collections::BTreeMap::new();
-    let deliver = |books: &mut std::collections::BTreeMap<String, _>, cause: &str, changes: &[LedgerChange]| {
+    let deliver = |books: &mut std::collections::BTreeMap<String, _>,
+                   cause: &str,
+                   changes: &[LedgerChange]| {
         for change in changes {
-            let Some(r) = change.account_ref() else { continue };
+            let Some(r) = change.account_ref() else {
+                continue;
+            };
             let (book, stamps, out): &mut (_, Stamps, Applied) = books
                 .entry(r.to_string())
                 .or_insert_with(|| (new_book(r, &all), Stamps::default(), Applied::default()));

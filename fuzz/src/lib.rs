@@ -90,13 +90,23 @@ pub fn interesting_value(u: &mut Unstructured<'_>) -> Result<Value> {
         2 => json!(u.arbitrary::<i64>()?),
         3 => json!(u.int_in_range(-3i64..=3)?),
         4 => json!(u.int_in_range(0i64..=1_000_000)?),
-        5 => json!([i64::MAX, i64::MIN, u64::MAX as i128 as i64, 1_795_500_000, -1][u.choose_index(5)?]),
+        5 => json!(
+            [
+                i64::MAX,
+                i64::MIN,
+                u64::MAX as i128 as i64,
+                1_795_500_000,
+                -1
+            ][u.choose_index(5)?]
+        ),
         6 => json!(u.arbitrary::<f64>()?.clamp(-1e300, 1e300)),
         7 | 8 | 9 => json!(STRINGS[u.choose_index(STRINGS.len())?]),
         10 => json!(u.arbitrary::<String>()?),
         11 => json!([]),
         12 => json!({}),
-        _ => json!([{"invoice_id": STRINGS[u.choose_index(STRINGS.len())?], "amount": STRINGS[u.choose_index(STRINGS.len())?]}]),
+        _ => {
+            json!([{"invoice_id": STRINGS[u.choose_index(STRINGS.len())?], "amount": STRINGS[u.choose_index(STRINGS.len())?]}])
+        }
     })
 }
 
@@ -175,7 +185,10 @@ pub fn mutate_json(seed: &Value, keys: &[&str], u: &mut Unstructured<'_>) -> Res
 
 /// Applies `changes` the way the worker does (one book per account, in order) and returns the
 /// books. `cause` names the delivery.
-pub fn apply_all(changes: &[LedgerChange], cause: &str) -> BTreeMap<String, (AccountBook, Applied)> {
+pub fn apply_all(
+    changes: &[LedgerChange],
+    cause: &str,
+) -> BTreeMap<String, (AccountBook, Applied)> {
     let mut books: BTreeMap<String, (AccountBook, Stamps, Applied)> = BTreeMap::new();
     for change in changes {
         let Some(account_ref) = change.account_ref() else {
@@ -203,24 +216,52 @@ pub fn check_book(book: &AccountBook) {
         let open = inv.open_amount();
         assert!(open >= Decimal::ZERO, "negative open amount on {}", inv.id);
         if inv.status == InvoiceStatus::Open {
-            assert!(open <= inv.total.max(Decimal::ZERO), "open above total on {}", inv.id);
+            assert!(
+                open <= inv.total.max(Decimal::ZERO),
+                "open above total on {}",
+                inv.id
+            );
         }
     }
     let mut allocated: BTreeMap<&str, Decimal> = BTreeMap::new();
     for p in &book.payments {
-        assert!(p.amount >= Decimal::ZERO, "negative payment {}: {}", p.id, p.amount);
+        assert!(
+            p.amount >= Decimal::ZERO,
+            "negative payment {}: {}",
+            p.id,
+            p.amount
+        );
         let mut sum = Decimal::ZERO;
         for a in &p.allocations {
-            assert!(a.amount > Decimal::ZERO, "allocation of {} on payment {}", a.amount, p.id);
+            assert!(
+                a.amount > Decimal::ZERO,
+                "allocation of {} on payment {}",
+                a.amount,
+                p.id
+            );
             sum = sum.checked_add(a.amount).unwrap_or(Decimal::MAX);
             let slot = allocated.entry(a.invoice_id.as_str()).or_default();
             *slot = slot.checked_add(a.amount).unwrap_or(Decimal::MAX);
         }
-        assert!(sum <= p.amount, "payment {} allocates {sum} of {}", p.id, p.amount);
-        assert!(p.unapplied() >= Decimal::ZERO, "payment {} unapplied < 0", p.id);
+        assert!(
+            sum <= p.amount,
+            "payment {} allocates {sum} of {}",
+            p.id,
+            p.amount
+        );
+        assert!(
+            p.unapplied() >= Decimal::ZERO,
+            "payment {} unapplied < 0",
+            p.id
+        );
     }
     for cn in &book.credit_notes {
-        assert!(cn.amount >= Decimal::ZERO, "negative credit note {}: {}", cn.id, cn.amount);
+        assert!(
+            cn.amount >= Decimal::ZERO,
+            "negative credit note {}: {}",
+            cn.id,
+            cn.amount
+        );
     }
     // JSON round trip of the book: what the worker stores must read back the same.
     let text = serde_json::to_string(book).expect("a book serialises");

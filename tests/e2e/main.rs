@@ -10,6 +10,7 @@ mod auth;
 mod collector;
 mod cron;
 mod email;
+mod escaping;
 mod health;
 mod inbound_api;
 mod inbound_bench;

@@ -44,7 +44,10 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
         (Method::Get, ["login"], _, Some(_)) => Out::Redirect("/dashboard".into(), None),
         (Method::Get, ["login"], _, None) => Out::Html(200, pages::login(None)),
         (Method::Post, ["login"], _, _) => {
-            let body = req.text().await.unwrap_or_default();
+            let body = match crate::http::body::text(&mut req).await {
+                Ok(body) => body,
+                Err(err) => return too_large(&err),
+            };
             let pairs = form(&body);
             let given = field(&pairs, "token").unwrap_or_default();
             match token.as_deref() {
@@ -63,7 +66,10 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
                 csrf: &csrf,
             };
             if method == Method::Post {
-                let body = req.text().await.unwrap_or_default();
+                let body = match crate::http::body::text(&mut req).await {
+                    Ok(body) => body,
+                    Err(err) => return too_large(&err),
+                };
                 let pairs = form(&body);
                 let ok = field(&pairs, "csrf").is_some_and(|c| session::csrf_ok(c, t, &s));
                 if !ok {
@@ -103,6 +109,11 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
             )
         }
     }
+}
+
+/// A form body that could not be read (over [`crate::http::body::FORM`]): the API's JSON error.
+fn too_large(err: &ApiError) -> Response {
+    with_headers(Ok(err.to_response()), "application/json")
 }
 
 /// Security headers for every dashboard response.

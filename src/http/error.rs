@@ -27,6 +27,12 @@ pub enum ApiError {
     /// The thing a request names does not exist (an approval, a payment, a message).
     #[error("{0} not found")]
     Missing(String),
+    /// A body over its route's size limit (`http/body.rs`): 413, nothing read further or changed.
+    #[error("payload_too_large")]
+    TooLarge {
+        limit: &'static str,
+        max_bytes: usize,
+    },
 }
 
 impl ApiError {
@@ -40,6 +46,7 @@ impl ApiError {
             ApiError::Validation(_) => 422,
             ApiError::Conflict(_) => 409,
             ApiError::Missing(_) => 404,
+            ApiError::TooLarge { .. } => 413,
         }
     }
 
@@ -57,6 +64,12 @@ impl ApiError {
                     .iter()
                     .map(|e| json!({"path": e.path, "field": e.path, "message": e.message}))
                     .collect::<Vec<_>>(),
+            }),
+            ApiError::TooLarge { limit, max_bytes } => json!({
+                "error": "payload_too_large",
+                "limit": limit,
+                "max_bytes": max_bytes,
+                "message": format!("the body is over the `{limit}` limit of {max_bytes} bytes; nothing was changed"),
             }),
             other => json!({"error": other.to_string()}),
         }

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 mod auth;
+pub(crate) mod body;
 pub mod error;
 mod health;
 mod openapi;
@@ -44,13 +45,19 @@ async fn route(req: Request, env: &Env) -> Result<(u16, Value), ApiError> {
     let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
 
     match (method.clone(), segments.as_slice()) {
-        (Method::Post, ["webhooks", source]) => crate::webhooks::receive(source, req, env).await,
+        (Method::Post, ["webhooks", source]) => {
+            body::check_declared(&req)?;
+            crate::webhooks::receive(source, req, env).await
+        }
         (Method::Get, ["openapi.json"]) => Ok((200, openapi::openapi())),
         (Method::Get, ["healthz"]) => Ok((200, health::healthz(env, &Config::from_env(env)).await)),
         (_, ["api", rest @ ..]) => {
             let config = Config::from_env(env);
             let authorization = req.headers().get("authorization").ok().flatten();
             auth::require_admin(authorization.as_deref(), config.admin_token.as_deref())?;
+            // An oversized body is refused before any handler runs (handlers read through
+            // `body::read`, which also stops a body sent without a length).
+            body::check_declared(&req)?;
             api::route(method, rest, req, env, &config).await
         }
         _ => Err(not_found(&method, &path)),

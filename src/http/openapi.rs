@@ -89,6 +89,12 @@ pub fn openapi() -> Value {
             if *body {
                 op["requestBody"] = json!({"required": false, "content": {"application/json": {"schema": {"type": "object"}}}});
             }
+            if *body || *method != "get" {
+                op["responses"]["413"] = err(
+                    "the body is over its size limit: `{error: payload_too_large, limit, max_bytes}`; nothing changed",
+                    &error,
+                );
+            }
             let entry = target.entry(path.to_string()).or_insert_with(|| json!({}));
             if let Some(ops) = entry.as_object_mut() {
                 ops.insert(method.to_string(), op);

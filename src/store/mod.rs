@@ -19,6 +19,8 @@ pub mod outbound;
 pub mod record;
 mod schema;
 pub mod settings;
+#[cfg(test)]
+mod sql_check;
 pub mod sweeps;
 pub mod tasks;
 pub mod webhook_events;

@@ -36,10 +36,7 @@ pub async fn receive(source: &str, mut req: Request, env: &Env) -> Result<(u16, 
         }
     };
     let config = Config::from_env(env);
-    let body = req
-        .bytes()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("unreadable body: {e}")))?;
+    let body = crate::http::body::read(&mut req).await?;
     let header = |name: &str| req.headers().get(name).ok().flatten().unwrap_or_default();
     let db = Db::from_env(env)?;
     let client = AccountClient::new(env);

@@ -578,3 +578,100 @@ impl TestApp {
         total as f64 / ticks
     }
 }
+
+/// A response with its headers (for redirects and cookies).
+#[derive(Debug)]
+pub struct FullReply {
+    pub status: u16,
+    pub text: String,
+    pub json: Value,
+    pub headers: Vec<(String, String)>,
+}
+
+impl FullReply {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl TestApp {
+    /// Any method, exactly these headers, an optional body; redirects are not followed.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> FullReply {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let url = format!("{}{path}", self.base);
+        macro_rules! with_headers {
+            ($req:expr) => {{
+                let mut req = $req;
+                for (k, v) in headers {
+                    req = req.header(*k, *v);
+                }
+                req
+            }};
+        }
+        let resp = match method {
+            "GET" => with_headers!(agent.get(url)).call(),
+            "HEAD" => with_headers!(agent.head(url)).call(),
+            "DELETE" => with_headers!(agent.delete(url)).call(),
+            "OPTIONS" => with_headers!(agent.options(url)).call(),
+            "PUT" => with_headers!(agent.put(url)).send(body.unwrap_or_default()),
+            "PATCH" => with_headers!(agent.patch(url)).send(body.unwrap_or_default()),
+            _ => with_headers!(agent.post(url)).send(body.unwrap_or_default()),
+        };
+        let mut resp = resp.expect("HTTP request to the worker");
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        FullReply {
+            status,
+            text,
+            json,
+            headers,
+        }
+    }
+}
+
+impl TestApp {
+    /// POST or PUT `body` without a `Content-Length` (chunked transfer encoding).
+    pub fn send_chunked(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "PUT" => self.agent.put(url),
+            _ => self.agent.post(url),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Self::finish(
+            req.send(ureq::SendBody::from_owned_reader(std::io::Cursor::new(
+                body,
+            ))),
+        )
+    }
+}

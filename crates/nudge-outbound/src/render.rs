@@ -104,10 +104,51 @@ fn render_one(
         .env()
         .get_template(name)
         .map_err(|_| TemplateError::Missing(name.to_string()))?;
-    template.render(value).map_err(|e| TemplateError::Render {
+    // Rendered into a bounded buffer: a template (an operator's override) that would write more
+    // than MAX_OUTPUT_BYTES is stopped at the limit instead of filling a Worker's memory.
+    let mut out = Bounded {
+        buf: Vec::new(),
+        over: false,
+    };
+    let result = template.render_captured_to(value.clone(), &mut out);
+    if out.over {
+        return Err(TemplateError::Render {
+            name: name.to_string(),
+            message: format!("output is over the limit of {MAX_OUTPUT_BYTES} bytes"),
+        });
+    }
+    result.map_err(|e| TemplateError::Render {
+        name: name.to_string(),
+        message: e.to_string(),
+    })?;
+    String::from_utf8(out.buf).map_err(|e| TemplateError::Render {
         name: name.to_string(),
         message: e.to_string(),
     })
+}
+
+/// Most bytes one template may render (a reminder naming 500 invoices in HTML is ≈ 150 KiB).
+pub const MAX_OUTPUT_BYTES: usize = 512 * 1024;
+
+/// A writer that refuses to grow past [`MAX_OUTPUT_BYTES`].
+struct Bounded {
+    buf: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len().saturating_add(data.len()) > MAX_OUTPUT_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("template output over the limit"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One line, safe for a header: control characters (CR, LF, TAB, …) become spaces, runs of

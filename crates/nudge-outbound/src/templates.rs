@@ -51,6 +51,10 @@ pub enum TemplateError {
 /// cannot hold a Worker's CPU hostage.
 const FUEL: u64 = 2_000_000;
 
+/// Nesting depth of includes, macros, loops and conditions (minijinja counts an include or a
+/// macro call as several levels). The built-ins nest a handful.
+const RECURSION_LIMIT: usize = 100;
+
 macro_rules! builtin {
     ($($path:literal),* $(,)?) => {
         &[$(($path, include_str!(concat!("../templates/", $path)))),*]
@@ -377,6 +381,8 @@ fn build_env(
         }
     });
     env.set_fuel(Some(FUEL));
+    // Includes nest a few levels; a template that includes itself stops here, cleanly.
+    env.set_recursion_limit(RECURSION_LIMIT);
     let known: Arc<BTreeSet<String>> = Arc::new(sources.keys().cloned().collect());
     env.set_path_join_callback(move |name, parent| {
         Cow::Owned(resolve_include(&known, name, parent))

@@ -164,7 +164,7 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 
 /// Validates the overrides and switches, and has the account's object store them.
 pub async fn put_policy(mut call: Call<'_>, account_id: &str) -> Result<Value, ApiError> {
-    let text = call.req.text().await.unwrap_or_default();
+    let text = crate::http::body::text(&mut call.req).await?;
     let body: Map<String, Value> = serde_json::from_str(&text)
         .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
     for key in body.keys() {

@@ -44,7 +44,7 @@ pub async fn classify(mut call: Call<'_>) -> Result<Value, ApiError> {
             _ => {}
         }
     }
-    let raw = req.bytes().await?;
+    let raw = crate::http::body::read(req).await?;
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::BadRequest(
             "body: empty; send the raw RFC 5322 message".into(),

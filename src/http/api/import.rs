@@ -20,10 +20,7 @@ pub async fn import(mut call: Call<'_>) -> Result<Value, ApiError> {
         .flatten()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let text = req
-        .text()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("unreadable body: {e}")))?;
+    let text = crate::http::body::text(req).await?;
     if text.trim().is_empty() {
         return Err(ApiError::BadRequest("body: empty import".into()));
     }

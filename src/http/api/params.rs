@@ -55,7 +55,7 @@ pub fn one_of(req: &Request, name: &str, allowed: &[&str]) -> Result<Option<Stri
 pub async fn body<T: for<'de> Deserialize<'de> + Default>(
     req: &mut Request,
 ) -> Result<T, ApiError> {
-    let text = req.text().await.unwrap_or_default();
+    let text = crate::http::body::text(req).await?;
     if text.trim().is_empty() {
         return Ok(T::default());
     }
@@ -72,10 +72,7 @@ pub fn time(field: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
 /// The JSON body as `T`, every problem a 422 naming its field (`promised_date: …`); an empty
 /// or non-JSON body is a 400.
 pub async fn typed<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
-    let text = req
-        .text()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("body: unreadable ({e})")))?;
+    let text = crate::http::body::text(req).await?;
     if text.trim().is_empty() {
         return Err(ApiError::BadRequest(
             "body: a JSON object is required".into(),

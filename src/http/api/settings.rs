@@ -25,7 +25,7 @@ pub async fn get_policy(call: Call<'_>) -> Result<Value, ApiError> {
 
 /// Validates and stores the policy.
 pub async fn put_policy(mut call: Call<'_>) -> Result<Value, ApiError> {
-    let text = call.req.text().await.unwrap_or_default();
+    let text = crate::http::body::text(&mut call.req).await?;
     let body: Value = serde_json::from_str(&text)
         .map_err(|e| ApiError::BadRequest(format!("body: not JSON ({e})")))?;
     let db = Db::from_env(call.env)?;

@@ -30,11 +30,7 @@ pub async fn list(call: Call<'_>) -> Result<Value, ApiError> {
 /// Stores one override, if the whole resulting set still renders.
 pub async fn put(mut call: Call<'_>, locale: &str, file: &str) -> Result<Value, ApiError> {
     let name = format!("{locale}/{file}");
-    let source = call
-        .req
-        .text()
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("body: not text ({e})")))?;
+    let source = crate::http::body::text(&mut call.req).await?;
     if source.trim().is_empty() {
         return Err(ApiError::BadRequest(
             "body: the template source is empty".into(),

@@ -88,10 +88,8 @@ fn parse_allocations(body: &Value) -> Result<(Vec<Allocation>, String), ApiError
 
 /// A person's allocation of a queued payment.
 pub async fn apply(mut call: Call<'_>, id: &str) -> Result<Value, ApiError> {
-    let body: Value = call
-        .req
-        .json()
-        .await
+    let text = crate::http::body::text(&mut call.req).await?;
+    let body: Value = serde_json::from_str(&text)
         .map_err(|e| ApiError::BadRequest(format!("body is not JSON: {e}")))?;
     let (allocations, operator) = parse_allocations(&body)?;
     let db = Db::from_env(call.env)?;

@@ -9,7 +9,7 @@
 //!
 //! Guarantees (property-tested): allocations never exceed the payment's unapplied amount nor any
 //! invoice's open amount, each invoice appears at most once, and
-//! `sum(allocations) + unapplied == payment.unapplied()`.
+//! `sum(allocations) + unapplied == max(payment.unapplied(), 0)` (never a negative credit).
 
 mod reference;
 mod subset;
@@ -121,10 +121,13 @@ pub fn match_payment(
         .iter()
         .map(|a| a.amount)
         .fold(Decimal::ZERO, add);
+    // Never below zero: a payment already allocated beyond its amount (or a negative one, which
+    // validation refuses upstream) has nothing to apply and no (negative) credit to leave.
     let amount = payment
         .amount
         .checked_sub(allocated)
-        .unwrap_or(Decimal::ZERO);
+        .unwrap_or(Decimal::ZERO)
+        .max(Decimal::ZERO);
     let mut candidates: Vec<Candidate<'_>> = open_invoices
         .iter()
         .filter(|inv| inv.status == InvoiceStatus::Open && inv.currency == payment.currency)

@@ -83,6 +83,19 @@ fn currency(code: &str) -> Result<Currency, BillingError> {
     Currency::parse(code).map_err(|e| BillingError::field("data.object.currency", e.to_string()))
 }
 
+/// A Stripe amount that its API never sends negative (amounts paid, due, remaining, refunded,
+/// disputed, credited, received): a negative one is an invalid event (400, nothing stored)
+/// rather than a credit note or payment that would raise what the customer owes.
+fn non_negative(path: &str, minor: Option<i64>) -> Result<Option<i64>, BillingError> {
+    match minor {
+        Some(m) if m < 0 => Err(BillingError::field(
+            format!("data.object.{path}"),
+            format!("{m} is negative"),
+        )),
+        other => Ok(other),
+    }
+}
+
 fn id_ref(e: &Option<Expandable>) -> Option<String> {
     e.as_ref().and_then(Expandable::id).map(stripe_ref)
 }
@@ -210,11 +223,12 @@ fn invoice_change(inv: &Invoice, at: DateTime<Utc>) -> Result<Option<LedgerChang
     let currency = currency(&inv.currency)?;
     let status = invoice_status(inv.status.as_deref())?;
     let minor = |v: Option<i64>| currency.from_minor(v.unwrap_or(0));
-    let total_minor = inv.total.or(inv.amount_due).unwrap_or(0);
-    let paid_minor = inv.amount_paid.unwrap_or(0);
-    let remaining_minor = inv
-        .amount_remaining
-        .unwrap_or_else(|| inv.amount_due.unwrap_or(0).saturating_sub(paid_minor));
+    let amount_due = non_negative("amount_due", inv.amount_due)?;
+    // A total below zero (an invoice of credits only) asks for nothing.
+    let total_minor = inv.total.or(amount_due).unwrap_or(0).max(0);
+    let paid_minor = non_negative("amount_paid", inv.amount_paid)?.unwrap_or(0);
+    let remaining_minor = non_negative("amount_remaining", inv.amount_remaining)?
+        .unwrap_or_else(|| amount_due.unwrap_or(0).saturating_sub(paid_minor).max(0));
     let total = currency.from_minor(total_minor);
     let paid = minor(Some(paid_minor));
     // Whatever the invoice total asks beyond what was paid and what remains was forgiven: credit
@@ -281,9 +295,8 @@ fn credit_note_change(
         }));
     }
     let currency = currency(&cn.currency)?;
-    let amount = cn
-        .total
-        .or(cn.amount)
+    let amount = non_negative("total", cn.total)?
+        .or(non_negative("amount", cn.amount)?)
         .ok_or_else(|| BillingError::field("data.object.total", "missing"))?;
     Ok(Some(LedgerChange::IssueCreditNote {
         account_ref,
@@ -344,7 +357,7 @@ fn dispute_change(
         account_ref,
         charge_ref,
         payment_intent_ref: id_ref(&d.payment_intent),
-        amount: currency.from_minor(d.amount.unwrap_or(0)),
+        amount: currency.from_minor(non_negative("amount", d.amount)?.unwrap_or(0)),
         currency,
         category: dispute_category(d.reason.as_deref()),
         source_reason: d.reason.clone().unwrap_or_default(),
@@ -360,7 +373,8 @@ fn refund_change(ch: &Charge, at: DateTime<Utc>) -> Result<LedgerChange, Billing
         charge_ref: stripe_ref(&ch.id),
         payment_intent_ref: id_ref(&ch.payment_intent),
         invoice_ref: id_ref(&ch.invoice),
-        amount_refunded: currency.from_minor(ch.amount_refunded.unwrap_or(0)),
+        amount_refunded: currency
+            .from_minor(non_negative("amount_refunded", ch.amount_refunded)?.unwrap_or(0)),
         currency,
         source_updated_at: at,
     })
@@ -376,9 +390,9 @@ fn payment_change(
     let account_ref = stripe_ref(customer);
     let currency = currency(&pi.currency)?;
     let amount = currency.from_minor(
-        pi.amount_received
+        non_negative("amount_received", pi.amount_received)?
             .filter(|a| *a > 0)
-            .or(pi.amount)
+            .or(non_negative("amount", pi.amount)?)
             .unwrap_or(0),
     );
     let allocations = id_ref(&pi.invoice)

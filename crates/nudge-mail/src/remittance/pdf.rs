@@ -112,9 +112,14 @@ fn decode(dict: &[u8], raw: &[u8]) -> Option<Vec<u8>> {
     }
     let flate = find(dict, b"/FlateDecode", 0).is_some() || find(dict, b"/Fl ", 0).is_some();
     let a85 = find(dict, b"/ASCII85Decode", 0).is_some() || find(dict, b"/A85", 0).is_some();
-    let other = [b"/DCTDecode".as_slice(), b"/LZWDecode", b"/JPXDecode", b"/CCITTFax"]
-        .iter()
-        .any(|f| find(dict, f, 0).is_some());
+    let other = [
+        b"/DCTDecode".as_slice(),
+        b"/LZWDecode",
+        b"/JPXDecode",
+        b"/CCITTFax",
+    ]
+    .iter()
+    .any(|f| find(dict, f, 0).is_some());
     if other || !(flate || a85) {
         return None;
     }

@@ -20,6 +20,7 @@ mod inbound_support;
 mod ledger_api;
 mod metrics;
 mod preview;
+mod remittance_email;
 mod scenario_90_days;
 mod scenario_erp;
 mod scenario_inbound;

@@ -29,7 +29,10 @@ fn an_emailed_csv_remittance_applies_the_waiting_payment() {
     );
     assert_eq!(s, 200, "{b}");
     let queue = app.api_get("/api/unapplied").json;
-    assert_eq!(queue["payments"][0]["id"], "erp:P-51", "waits unapplied: {queue}");
+    assert_eq!(
+        queue["payments"][0]["id"], "erp:P-51",
+        "waits unapplied: {queue}"
+    );
 
     let csv = "Invoice;Invoice date;Amount paid\r\nINV-5001;01.10.2026;1.000,00\r\nINV-5002;15.10.2026;500,00\r\n";
     let raw = format!(
@@ -41,7 +44,13 @@ fn an_emailed_csv_remittance_applies_the_waiting_payment() {
          --rb\r\nContent-Type: text/csv; name=\"Remittance_Advice.csv\"\r\n\
          Content-Disposition: attachment; filename=\"Remittance_Advice.csv\"\r\n\r\n{csv}\r\n--rb--\r\n"
     );
-    let m = deliver(&app, "ap@vandelay.example", INBOUND, &raw, "remit-1@vandelay.example");
+    let m = deliver(
+        &app,
+        "ap@vandelay.example",
+        INBOUND,
+        &raw,
+        "remit-1@vandelay.example",
+    );
     assert_eq!(m["account_id"], "erp:C-500", "{m}");
     assert_eq!(
         m["classification"]["remittance"],

@@ -94,7 +94,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
         // A bounce returns our own message; its attachments are not the customer's advice.
         Vec::new()
     } else {
-        remittance_lines(&message, &text)
+        // The customer's own words only: a quoted reminder listing our invoices and amounts
+        // is not their remittance advice.
+        remittance_lines(&message, &new_text)
     };
 
     Ok(Email {

@@ -183,3 +183,12 @@ fn oversized_attachments_are_skipped() {
     }
     assert!(with_attachment("x", "remittance.csv", "text/csv", &big).is_empty());
 }
+
+#[test]
+fn our_quoted_reminder_is_not_the_customers_remittance() {
+    let raw = "From: ap@customer.example\r\nTo: ar@billing.example.com\r\nSubject: Re: Reminder\r\n\r\n\
+Thanks, we will look into it.\r\n\r\nOn Mon, 30 Nov 2026, AR <ar@billing.example.com> wrote:\r\n\
+> Please send the remittance advice for:\r\n> INV-4001   EUR 1,200.00\r\n> INV-4002   EUR 300.00\r\n";
+    let email = parse(raw.as_bytes(), &Limits::default()).unwrap();
+    assert!(email.remittance.is_empty(), "{:?}", email.remittance);
+}

@@ -9,6 +9,8 @@
 //! email handler does that when the answer says so. A change to the book settles the account
 //! (its alarm evaluates it); nothing is sent to the customer here but the reply.
 
+use nudge_billing::apply::Applied;
+use nudge_billing::remittance;
 use nudge_inbound::Kind;
 use serde_json::json;
 
@@ -24,7 +26,7 @@ use crate::store::inbound::{self as messages, Understood};
 use crate::store::outbound::{self, NewMessage};
 use crate::store::record::{self, Want};
 use crate::store::tasks::{self, NewTask};
-use crate::store::{self, approvals, Db};
+use crate::store::{self, approvals, ledger, Db};
 
 /// A customer Message-ID containing this marker makes the object's batch fail on a real D1
 /// constraint when `TEST_CLOCKS` is on: the e2e proof that a processing failure changes nothing,
@@ -98,6 +100,23 @@ pub async fn handle(
         .filter_map(|a| EmailAddress::parse(a).ok())
         .collect();
     let mut book = before.clone();
+    // A remittance advice in the message applies the waiting payment it explains first, so the
+    // plan (and the reply) see the invoices as paid.
+    let cause = format!("email:{}", cmd.message_id);
+    let mut cash = Applied {
+        queued: record.extras.queued_payments.clone(),
+        ..Applied::default()
+    };
+    let remitted = match cmd.classification.kind {
+        Kind::Human => remittance::apply_advice(
+            &mut book,
+            &advice_lines(&cmd.classification),
+            &cause,
+            now,
+            &mut cash,
+        ),
+        _ => None,
+    };
     let mut plan = acting::plan(
         &mut book,
         &Inbound {
@@ -119,6 +138,9 @@ pub async fn handle(
                 .any(|a| a["looks_like_remittance"] == true),
         },
     );
+    if remitted.is_none() {
+        remittance_for_person(&mut plan, &cmd.classification, &cmd.message_id);
+    }
     let from = Sender {
         company_name: &ctx.config.company_name,
         from_address: &ctx.config.from_address,
@@ -171,6 +193,11 @@ pub async fn handle(
         &diff,
         &record.extras.reply_token,
         now,
+    )?);
+    statements.extend(ledger::queue_and_events(
+        db,
+        ctx.account_id.as_str(),
+        &cash,
     )?);
     statements.extend(plan_statements(
         ctx,
@@ -229,6 +256,41 @@ pub async fn handle(
         replied,
         repeated: false,
     })
+}
+
+/// The classification's remittance lines as cash application reads them.
+fn advice_lines(c: &nudge_inbound::Classification) -> Vec<remittance::AdviceLine> {
+    c.remittance
+        .iter()
+        .map(|l| remittance::AdviceLine {
+            invoice: l.invoice.clone(),
+            amount: l.amount,
+        })
+        .collect()
+}
+
+/// A remittance advice no waiting payment fits yet: its lines go with the plan's tasks, and
+/// when the plan opens none, into a `match_remittance` task, so the operator sees them.
+fn remittance_for_person(plan: &mut Plan, c: &nudge_inbound::Classification, message_id: &str) {
+    if c.kind != Kind::Human || c.remittance.is_empty() {
+        return;
+    }
+    let lines = json!(c.remittance);
+    if plan.tasks.is_empty() {
+        plan.tasks.push(acting::TaskDraft {
+            kind: "match_remittance",
+            summary: format!(
+                "Remittance advice for {} invoice(s), no payment matches yet",
+                c.remittance.len()
+            ),
+            context: json!({"inbound_message_id": message_id}),
+        });
+    }
+    for t in &mut plan.tasks {
+        if let Some(obj) = t.context.as_object_mut() {
+            obj.insert("remittance".into(), lines.clone());
+        }
+    }
 }
 
 fn needs_person(plan: &mut Plan, what: &str) {

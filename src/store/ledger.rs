@@ -54,6 +54,21 @@ pub fn persist(
             )?);
         }
     }
+    out.extend(queue_and_events(db, account_id, applied)?);
+    // The sweep looks at accounts whose `next_action_at` has come: the ledger changed, so now
+    // (the object's settle alarm normally gets there first).
+    out.push(super::sweeps::account_due(db, account_id, Some(now))?);
+    Ok(out)
+}
+
+/// The unapplied-cash queue marks (queued with their suggestions, or taken off the queue) and
+/// the event-log rows of an applied change set.
+pub fn queue_and_events(
+    db: &Db,
+    account_id: &str,
+    applied: &Applied,
+) -> Result<Vec<D1PreparedStatement>> {
+    let mut out = Vec::new();
     for (id, review) in &applied.review {
         out.push(stmt(
             db,
@@ -71,8 +86,5 @@ pub fn persist(
     for event in &applied.events {
         out.push(book::event_statement(db, account_id, event)?);
     }
-    // The sweep looks at accounts whose `next_action_at` has come: the ledger changed, so now
-    // (the object's settle alarm normally gets there first).
-    out.push(super::sweeps::account_due(db, account_id, Some(now))?);
     Ok(out)
 }

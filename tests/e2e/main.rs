@@ -25,6 +25,7 @@ mod limits;
 mod load_mixed;
 mod metrics;
 mod preview;
+mod remittance_email;
 mod scenario_90_days;
 mod scenario_erp;
 mod scenario_inbound;

@@ -19,6 +19,7 @@ pub mod error;
 pub mod import;
 pub mod merge;
 pub mod operator;
+pub mod remittance;
 pub mod signature;
 pub mod stripe;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use nudge_core::dispute::DisputeCategory;
-use nudge_mail::{Email, Limits, Machine, MailError};
+use nudge_mail::{Email, Limits, Machine, MailError, RemittanceLine};
 use serde::{Deserialize, Serialize};
 
 use crate::entities::{self, ContactAddress};
@@ -81,6 +81,9 @@ pub struct Classification {
     /// it can be told; answers are written in it (else in the account's locale).
     #[serde(default)]
     pub language: Option<String>,
+    /// Invoices (and amounts) named by a remittance advice: attached, or a table in the body.
+    #[serde(default)]
+    pub remittance: Vec<RemittanceLine>,
 }
 
 /// Why a message could not be classified. The raw message must still be kept and handed to a
@@ -143,6 +146,7 @@ fn machine(email: &Email) -> Classification {
         bounce: None,
         new_text: email.new_text.clone(),
         language: None,
+        remittance: Vec::new(),
     }
 }
 
@@ -191,7 +195,23 @@ fn human(email: &Email, ctx: &Context, today: NaiveDate) -> Classification {
         &ctx.locale,
         hints,
     );
-    from_understanding(u, email.new_text.clone())
+    let mut c = from_understanding(u, email.new_text.clone());
+    with_remittance(&mut c, email);
+    c
+}
+
+/// The message's remittance lines, and their invoice numbers among `invoice_refs`.
+fn with_remittance(c: &mut Classification, email: &Email) {
+    for line in &email.remittance {
+        if !c
+            .invoice_refs
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&line.invoice))
+        {
+            c.invoice_refs.push(line.invoice.clone());
+        }
+    }
+    c.remittance = email.remittance.clone();
 }
 
 fn from_understanding(u: Understanding, new_text: String) -> Classification {
@@ -208,6 +228,7 @@ fn from_understanding(u: Understanding, new_text: String) -> Classification {
         bounce: None,
         new_text,
         language: u.language.map(str::to_string),
+        remittance: Vec::new(),
     }
 }
 

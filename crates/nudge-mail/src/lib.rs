@@ -21,12 +21,14 @@ mod headers;
 mod html;
 mod parse;
 pub mod phrases;
+mod remittance;
 mod reply;
 mod types;
 
 pub use address::plus_token;
 pub use attachment::looks_like_remittance;
 pub use parse::parse;
+pub use remittance::{RemittanceLine, MAX_ATTACHMENT_BYTES, MAX_LINES};
 pub use reply::extract_new_text;
 pub use types::{
     Attachment, AutoReply, AutoReplyKind, Bounce, BounceReason, Email, Limits, Machine, MailError,

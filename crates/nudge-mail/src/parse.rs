@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use mail_parser::{Message, MessageParser, MessagePart, MimeHeaders, PartType};
 
 use crate::address::{mailbox, mailboxes};
+use crate::remittance::{self, RemittanceLine};
 use crate::types::{Email, Limits, Machine, MailError};
 use crate::{attachment, autoreply, bounce, headers, html, reply};
 
@@ -89,6 +90,15 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
         autoreply::detect(root_headers, subject_str, &new_text).map(Machine::AutoReply)
     });
 
+    let remittance = if machine.is_some() {
+        // A bounce returns our own message; its attachments are not the customer's advice.
+        Vec::new()
+    } else {
+        // The customer's own words only: a quoted reminder listing our invoices and amounts
+        // is not their remittance advice.
+        remittance_lines(&message, &new_text)
+    };
+
     Ok(Email {
         message_id: message
             .message_id()
@@ -110,6 +120,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
         text,
         new_text,
         attachments: attachments(&message),
+        remittance,
         machine,
     })
 }
@@ -280,17 +291,42 @@ fn content_type_is(part: &MessagePart<'_>, ctype: &str, subtypes: &[&str]) -> bo
     })
 }
 
-/// Attachment metadata, skipping the machine-readable parts of delivery reports.
+/// Attachment parts, skipping the machine-readable parts of delivery reports.
+fn attachment_parts<'a>(message: &'a Message<'a>) -> impl Iterator<Item = &'a MessagePart<'a>> {
+    message.attachments().filter(|p| {
+        !matches!(p.body, PartType::Multipart(_))
+            && !content_type_is(p, "message", &["delivery-status", "global-delivery-status"])
+            && !content_type_is(p, "text", &["rfc822-headers"])
+    })
+}
+
+/// Attachment metadata.
 fn attachments(message: &Message<'_>) -> Vec<crate::types::Attachment> {
-    message
-        .attachments()
-        .filter(|p| {
-            !matches!(p.body, PartType::Multipart(_))
-                && !content_type_is(p, "message", &["delivery-status", "global-delivery-status"])
-                && !content_type_is(p, "text", &["rfc822-headers"])
-        })
+    attachment_parts(message)
         .map(attachment::describe)
         .collect()
+}
+
+/// Remittance lines of the attachments that look like a remittance advice (by name or type, or
+/// any readable document when the body speaks of remittance), then of a table in the body.
+/// Only those documents are read, each within [`remittance::MAX_ATTACHMENT_BYTES`].
+fn remittance_lines(message: &Message<'_>, text: &str) -> Vec<RemittanceLine> {
+    let body_cue = remittance::body_speaks_of_remittance(text);
+    let mut out = Vec::new();
+    for part in attachment_parts(message) {
+        let meta = attachment::describe(part);
+        let Some(kind) = remittance::DocKind::of(meta.filename.as_deref(), &meta.content_type)
+        else {
+            continue;
+        };
+        if meta.looks_like_remittance || body_cue {
+            remittance::merge(&mut out, remittance::from_document(kind, part.contents()));
+        }
+    }
+    if body_cue {
+        remittance::merge(&mut out, remittance::from_body(text));
+    }
+    out
 }
 
 fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {

@@ -95,6 +95,9 @@ pub struct Email {
     pub new_text: String,
     /// Attachments (metadata only).
     pub attachments: Vec<Attachment>,
+    /// Invoices and amounts a remittance advice in this message names (attachments that look
+    /// like remittance, and a remittance table in the body); empty for machine mail.
+    pub remittance: Vec<crate::remittance::RemittanceLine>,
     /// `Some` when a machine wrote this message (bounce or auto-reply); never answer those.
     pub machine: Option<Machine>,
 }

@@ -50,7 +50,7 @@ fn bounce_corpus_floors() {
     assert!(status >= 0.97, "status {status}");
     assert!(permanent >= 0.96, "permanent {permanent}");
     assert!(
-        b.dead_precision() >= 0.78,
+        b.dead_precision() >= 0.85,
         "address_dead precision {}",
         b.dead_precision()
     );

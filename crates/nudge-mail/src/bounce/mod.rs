@@ -9,6 +9,7 @@ mod dsn;
 mod reason;
 pub(crate) mod scan;
 mod ses;
+mod stage;
 
 use mail_parser::Header;
 
@@ -188,6 +189,10 @@ fn build(
         !reads_transient(readable)
     };
 
+    let stage = stage::failed_stage(&format!(
+        "{}\n{readable}",
+        diagnostic.as_deref().unwrap_or("")
+    ));
     let reason = if success {
         BounceReason::Delivered
     } else {
@@ -199,7 +204,8 @@ fn build(
             .or_else(|| reason::from_text(ev.subject))
             .or_else(|| diagnostic.as_deref().and_then(reason::from_generic_text))
             .or_else(|| reason::from_generic_text(readable))
-            .map(|r| reason::at_data_stage(r, readable, diagnostic.as_deref()))
+            .map(|r| reason::by_stage(r, stage, given_status.as_deref(), diagnostic.as_deref()))
+            .map(|r| reason::by_status_class(r, given_status.as_deref()))
             .map(|r| reason::sender_side(r, given_status.as_deref()))
             .unwrap_or(if permanent {
                 BounceReason::Other

@@ -1,5 +1,6 @@
 //! Deciding *why* a delivery failed, from the diagnostic text and the enhanced status code.
 
+use super::stage::Stage;
 use crate::phrases::bounce::{GENERIC_REASON_PHRASES, REASON_PHRASES};
 use crate::types::BounceReason;
 
@@ -21,46 +22,90 @@ fn find(table: &[(BounceReason, &[&str])], text: &str) -> Option<BounceReason> {
         .map(|(reason, _)| *reason)
 }
 
-/// A "user unknown" answer given only after the message content was sent (at `DATA`, not at
-/// `RCPT TO`) comes from a content filter pretending the user does not exist, not from the
-/// address: treat it as filtered so the contact is not marked dead.
-pub(crate) fn at_data_stage(
+/// Corrects a reason by the SMTP step the server refused ([`Stage`]): a "user unknown" given
+/// only after the message content was sent (at `DATA`, not at `RCPT TO`) comes from a content
+/// filter pretending the user does not exist, so it is filtered; a refusal at the greeting,
+/// `HELO` or `MAIL FROM` is about us (the server never looked at the recipient), so whatever it
+/// says about an unknown host or user is about our side: blocked. An enhanced status code that
+/// names the recipient's address (X.1.1–X.1.6, X.1.10) is not second-guessed.
+///
+/// The same holds for a provider saying in so many words that the *account* does not exist
+/// (some large providers only answer after `DATA`): that is not a filter's generic refusal.
+pub(crate) fn by_stage(
     reason: BounceReason,
-    readable: &str,
+    stage: Option<Stage>,
+    status: Option<&str>,
     diagnostic: Option<&str>,
 ) -> BounceReason {
-    if reason != BounceReason::UserUnknown {
+    if !address_dead(reason) || status.is_some_and(names_recipient_address) {
         return reason;
     }
-    let text = format!("{} {}", diagnostic.unwrap_or(""), readable).to_lowercase();
-    let at_data = DATA_STAGE.iter().any(|p| text.contains(p));
-    let at_rcpt = RCPT_STAGE.iter().any(|p| text.contains(p));
-    if at_data && !at_rcpt {
-        BounceReason::Filtered
-    } else {
-        reason
+    let says_no_account = diagnostic.is_some_and(|d| {
+        let lower = d.to_lowercase();
+        NO_ACCOUNT_PHRASES.iter().any(|p| lower.contains(p))
+    });
+    match stage {
+        Some(Stage::Data) if reason == BounceReason::UserUnknown && !says_no_account => {
+            BounceReason::Filtered
+        }
+        Some(Stage::Connect) | Some(Stage::MailFrom) => BounceReason::Blocked,
+        _ => reason,
     }
+}
+
+/// A mailbox provider stating that the account itself does not exist.
+const NO_ACCOUNT_PHRASES: &[&str] = &[
+    "doesn't have a",
+    "does not have a",
+    "account that you tried to reach does not exist",
+    "account does not exist",
+    "no such account",
+];
+
+/// Corrects a reason read from wording by what the enhanced status code's subject says it is
+/// about (RFC 3463): X.7.x is a security or policy refusal, not a missing mailbox (servers word
+/// policy refusals as "access denied: unknown address"; a host that "does not accept mail" with
+/// a policy code is still a host that does not accept mail); X.2.0 says "the mailbox exists,
+/// but something about it caused this" (Sendmail's code for a bare 550), so a "user unknown"
+/// beside it is a filter's answer, not a missing mailbox.
+pub(crate) fn by_status_class(reason: BounceReason, status: Option<&str>) -> BounceReason {
+    let Some((subject, detail)) = status.and_then(subject_detail) else {
+        return reason;
+    };
+    match (subject, detail) {
+        ("7", _) if matches!(reason, BounceReason::UserUnknown | BounceReason::HasMoved) => {
+            BounceReason::Blocked
+        }
+        ("2", "0") if reason == BounceReason::UserUnknown => BounceReason::Filtered,
+        _ => reason,
+    }
+}
+
+/// Whether a status names a problem with the recipient's address itself: X.1.1 (bad mailbox),
+/// X.1.2 (bad system), X.1.3 (bad mailbox syntax), X.1.4 (ambiguous), X.1.6 (moved), X.1.10
+/// (null MX).
+fn names_recipient_address(status: &str) -> bool {
+    matches!(
+        subject_detail(status),
+        Some(("1", "1" | "2" | "3" | "4" | "6" | "10"))
+    )
+}
+
+fn subject_detail(status: &str) -> Option<(&str, &str)> {
+    let mut parts = status.splitn(3, '.');
+    let _class = parts.next()?;
+    Some((parts.next()?, parts.next()?))
 }
 
 /// RFC 3463 X.1.7 / X.1.8 say the *sender's* address was refused: whatever the text says about
 /// an address "not existing" is about ours, not the recipient's.
 pub(crate) fn sender_side(reason: BounceReason, status: Option<&str>) -> BounceReason {
-    let sender_code = status.is_some_and(|s| {
-        let mut parts = s.splitn(3, '.').skip(1);
-        parts.next() == Some("1") && matches!(parts.next(), Some("7") | Some("8"))
-    });
-    if sender_code {
+    if matches!(subject_detail(status.unwrap_or("")), Some(("1", "7" | "8"))) {
         BounceReason::Blocked
     } else {
         reason
     }
 }
-
-/// Transcript wording that shows the failure came after the message content was sent.
-const DATA_STAGE: &[&str] = &["end of data", "final data"];
-
-/// Transcript wording that shows the failure came at the recipient address.
-const RCPT_STAGE: &[&str] = &["rcpt to", ">>> rcpt", "rcpt command", "rcpt_to"];
 
 /// The reason an RFC 3463 enhanced status code stands for, when it is specific enough.
 pub(crate) fn from_status(status: &str) -> Option<BounceReason> {

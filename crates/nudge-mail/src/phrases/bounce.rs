@@ -282,6 +282,21 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
         ],
     ),
     (
+        // The name server could not be asked or gave no usable answer: a DNS *failure*, which
+        // says nothing about whether the domain exists (unlike NXDOMAIN, "host not found").
+        BounceReason::Other,
+        &[
+            "malformed or unexpected name server reply",
+            "name server failure",
+            "servfail",
+            "temporary failure in name resolution",
+            "temporary lookup failure",
+            "dns timeout",
+            "dns query timed out",
+            "lookup timed out",
+        ],
+    ),
+    (
         BounceReason::HostUnknown,
         &[
             "host unknown",

@@ -5,4 +5,5 @@ pub mod attachment;
 pub mod autoreply;
 pub mod bounce;
 pub mod quote;
+pub mod remittance;
 pub mod signature;

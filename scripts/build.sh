@@ -8,3 +8,9 @@ if [ "${NUDGE_SKIP_BUILD:-0}" = "1" ] && [ -f build/index.js ]; then
   exit 0
 fi
 worker-build --release
+# worker-build's wasm-opt keeps the name section (≈ 175 KB of the gzipped wasm, issue 12); drop it
+# and the producers section here rather than with `strip = true` in the profile, which would also
+# drop the target_features section wasm-bindgen reads. The features are worker-build's own list.
+"$WASM_OPT_BIN" build/index_bg.wasm -o build/index_bg.wasm --strip-debug --strip-producers \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling

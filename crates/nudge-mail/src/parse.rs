@@ -305,7 +305,10 @@ fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
 /// sequences included; those must not reach logs, pages or the subject of a reply.
 pub(crate) fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
-        text.chars().filter(|c| !c.is_control()).collect::<String>().into()
+        text.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .into()
     } else {
         text.into()
     }

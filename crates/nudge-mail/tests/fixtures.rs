@@ -229,7 +229,10 @@ fn windows_1252_and_iso_8859_2_decode() {
                Content-Transfer-Encoding: quoted-printable\r\n\r\n\
                Wir zahlen am Montag =80 1.200,00.\r\n";
     let e = parse(raw.as_bytes(), &Limits::default()).unwrap();
-    assert_eq!(e.from.as_ref().unwrap().name.as_deref(), Some("André Müller"));
+    assert_eq!(
+        e.from.as_ref().unwrap().name.as_deref(),
+        Some("André Müller")
+    );
     assert_eq!(e.subject.as_deref(), Some("Zaplaceno: faktura č. INV-7"));
     assert_eq!(e.new_text, "Wir zahlen am Montag € 1.200,00.");
 }

@@ -124,7 +124,7 @@ def main():
 
     for name, cwd in WORKERS.items():
         raw, gz = sizes(wasm_path(cwd))
-        print(f"{name:6}  wasm {raw:>9,} B raw  {gz:>9,} B gzip -9")
+        print(f"{name:6}  wasm {raw:>9,} B raw  {gz:>9,} B gzip level 9")
 
     times = {name: [] for name in WORKERS}
     for run in range(opts.runs):

@@ -7,4 +7,14 @@ cd "$ROOT"
 if [ "${NUDGE_SKIP_BUILD:-0}" = "1" ] && [ -f build/index.js ]; then
   exit 0
 fi
+# The deployable wasm is optimised for size (issue 12, BENCHMARKS.md "Size and cold start"):
+# "z" instead of Cargo.toml's "s" saves ≈ 112 KB of the gzipped wasm. Only this build: natively
+# "z" makes the classifier 2.5× slower (still ≈ 7,100 msgs/s/core, against a 5,000 target).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 worker-build --release
+# worker-build's wasm-opt keeps the name section (≈ 175 KB of the gzipped wasm, issue 12); drop it
+# and the producers section here rather than with `strip = true` in the profile, which would also
+# drop the target_features section wasm-bindgen reads. The features are worker-build's own list.
+"$WASM_OPT_BIN" build/index_bg.wasm -o build/index_bg.wasm --strip-debug --strip-producers \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int \
+  --enable-bulk-memory --enable-multivalue --enable-reference-types --enable-exception-handling

@@ -81,8 +81,8 @@ pub async fn handle(mut req: Request, env: Env) -> Response {
                     post(&ctx, &segs, &pairs).await
                 }
             } else if method == Method::Get || method == Method::Head {
-                let query = req.url().ok().and_then(|u| u.query().map(String::from));
-                get(&ctx, &segs, &form(query.as_deref().unwrap_or(""))).await
+                let query = crate::http::api::params::raw_query(&req);
+                get(&ctx, &segs, &form(&query)).await
             } else {
                 Out::Html(
                     405,

@@ -25,7 +25,7 @@ pub fn root() -> PathBuf {
 }
 
 /// Builds the worker once per test run (skipped when the test script already built it).
-fn ensure_built() {
+pub fn ensure_built() {
     static BUILT: OnceLock<()> = OnceLock::new();
     BUILT.get_or_init(|| {
         if std::env::var("NUDGE_E2E_BUILT").as_deref() == Ok("1")

@@ -31,6 +31,7 @@ mod scenario_erp;
 mod scenario_inbound;
 mod scenario_ladder;
 mod settle;
+mod size;
 mod sweep_approvals;
 mod sweep_bench;
 mod sweep_failures;

@@ -10,7 +10,13 @@ pub(crate) fn mailbox(addr: &Addr<'_>) -> Option<Mailbox> {
     let name = addr
         .name
         .as_deref()
-        .map(|n| n.trim().trim_matches('"').trim().to_string())
+        .map(|n| {
+            crate::parse::without_controls(n)
+                .trim()
+                .trim_matches('"')
+                .trim()
+                .to_string()
+        })
         .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(&email));
     Some(Mailbox { name, email })
 }

@@ -55,7 +55,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
     let reply_to = message.reply_to().and_then(|a| a.first()).and_then(mailbox);
     let subject = message
         .subject()
-        .map(|s| s.trim().to_string())
+        .map(|s| without_controls(s).trim().to_string())
         .filter(|s| !s.is_empty());
     let (text, new_source) = body_texts(&message);
     let new_text = reply::extract_new_text(&new_source);
@@ -334,4 +334,18 @@ fn to_utc(dt: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
         return None;
     }
     DateTime::from_timestamp(dt.to_timestamp(), 0)
+}
+
+/// `text` without control characters. A header in a charset this build does not decode (the CJK
+/// legacy ones: ISO-2022-JP, Shift_JIS, EUC-*, Big5, GBK) arrives as its raw bytes, escape
+/// sequences included; those must not reach logs, pages or the subject of a reply.
+pub(crate) fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }

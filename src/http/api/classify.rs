@@ -12,12 +12,11 @@ use crate::http::error::ApiError;
 /// then the clock; `locale` to `en-US` and `timezone` to `UTC` (as the CLI).
 pub async fn classify(mut call: Call<'_>) -> Result<Value, ApiError> {
     let req = &mut call.req;
-    let url = req.url()?;
     let mut now: Option<DateTime<Utc>> = None;
     let mut locale = "en-US".to_string();
     let mut timezone = chrono_tz::Tz::UTC;
-    for (k, v) in url.query_pairs() {
-        match k.as_ref() {
+    for (k, v) in super::params::query_pairs(req) {
+        match k.as_str() {
             "now" => {
                 let t = DateTime::parse_from_rfc3339(&v).map_err(|e| {
                     ApiError::BadRequest(format!("now: `{v}` is not an RFC 3339 time ({e})"))
@@ -34,7 +33,7 @@ pub async fn classify(mut call: Call<'_>) -> Result<Value, ApiError> {
                         "locale: `{v}` is not a BCP 47 language tag"
                     )));
                 }
-                locale = v.into_owned();
+                locale = v;
             }
             "timezone" => {
                 timezone = v.parse().map_err(|_| {

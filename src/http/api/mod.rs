@@ -11,7 +11,7 @@ mod import;
 mod inbound;
 mod metrics;
 mod outbound;
-mod params;
+pub(crate) mod params;
 mod preview;
 mod settings;
 mod sweeps;

@@ -29,6 +29,7 @@ CREATE TABLE schema_meta (
 INSERT INTO schema_meta (version, description) VALUES (1, 'foundation');
 INSERT INTO schema_meta (version, description) VALUES (2, 'ledger, queues, outbound');
 INSERT INTO schema_meta (version, description) VALUES (3, 'inbound threading and out-of-office');
+INSERT INTO schema_meta (version, description) VALUES (4, 'sweep queue fan-out');
 
 -- ---------------------------------------------------------------------------------------------
 -- The ledger: accounts and everything on their books
@@ -284,7 +285,10 @@ CREATE TABLE sweep_runs (
   finished_at TEXT,
   accounts_due INTEGER NOT NULL DEFAULT 0,
   accounts_done INTEGER NOT NULL DEFAULT 0,
-  errors      INTEGER NOT NULL DEFAULT 0
+  errors      INTEGER NOT NULL DEFAULT 0,
+  mode        TEXT NOT NULL DEFAULT 'inline', -- 'inline' (in the sweep's invocation) or 'queue' (by the consumers)
+  messages    INTEGER NOT NULL DEFAULT 0,     -- queue messages the producer sent
+  retries     INTEGER NOT NULL DEFAULT 0      -- message deliveries handed back for redelivery
 );
 
 -- Settings the operator changes at run time: `shadow_mode`, `policy`, `templates`, the test clock.

@@ -1,6 +1,7 @@
 //! Nudge's Workers adapter: the imperative shell around the pure domain crates.
 //!
-//! Three entry points — `fetch` (webhooks, operator API), `scheduled` (dunning sweeps) and `email`
+//! Four entry points — `fetch` (webhooks, operator API), `scheduled` (dunning sweeps), `queue`
+//! (the sweep's fan-out: evaluating the accounts a queue-mode sweep enqueued) and `email`
 //! (customer replies) — plus the per-account Durable Object [`account::AccountObject`],
 //! which serialises everything that happens to one customer account. Each module here translates
 //! between Cloudflare's runtime and the domain; decisions are made in the `nudge-*` crates.
@@ -23,7 +24,7 @@ mod sweep;
 mod webhooks;
 
 use worker::{
-    event, Context, Env, ForwardableEmailMessage, Request, Response, ScheduleContext,
+    event, Context, Env, ForwardableEmailMessage, MessageBatch, Request, Response, ScheduleContext,
     ScheduledEvent,
 };
 
@@ -37,6 +38,15 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     sweep::on_cron(&event.cron(), env).await;
+}
+
+#[event(queue)]
+async fn queue(
+    batch: MessageBatch<sweep::fanout::SweepMessage>,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<()> {
+    sweep::consumer::consume(batch, env).await
 }
 
 #[event(email)]

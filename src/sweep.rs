@@ -12,6 +12,15 @@
 //! account cannot starve the others. Each account's object also arms its own alarm; the sweep is
 //! the safety net: a cron sweep leaves accounts due in the last [`ALARM_SLACK_MINUTES`] to their
 //! alarm (without test clocks).
+//!
+//! That is the `inline` mode. With `SWEEP_MODE = "queue"` (and the `SWEEP_QUEUE` binding) a cron
+//! sweep instead fans out through a Cloudflare Queue: [`fanout`] claims the due accounts and
+//! enqueues their ids, [`consumer`] evaluates them through the same Durable Object command. See
+//! the README's "Scale" section.
+
+pub mod consumer;
+pub mod fanout;
+mod faults;
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::future::join_all;
@@ -50,7 +59,8 @@ pub struct SweepRequest {
     pub account_id: Option<String>,
 }
 
-/// Runs the sweep for a cron trigger. Errors are logged, not raised: the next cron retries.
+/// Runs the sweep for a cron trigger, inline or through the queue (`SWEEP_MODE`). Errors are
+/// logged, not raised: the next cron retries.
 pub async fn on_cron(cron: &str, env: Env) {
     let req = SweepRequest {
         trigger: Trigger::Cron,
@@ -59,11 +69,25 @@ pub async fn on_cron(cron: &str, env: Env) {
         max_accounts: None,
         account_id: None,
     };
-    if let Err(e) = run(&env, req).await {
+    let result = match fanout::Mode::from_env(&env) {
+        fanout::Mode::Queue(queue) => fanout::enqueue(&env, &queue, req).await,
+        fanout::Mode::Inline => run(&env, req).await,
+    };
+    if let Err(e) = result {
         logging::error(
             "sweep.failed",
             json!({"trigger": cron, "error": e.to_string()}),
         );
+    }
+}
+
+/// The latest `next_action_at` a sweep at `now` treats as due. Alarms are armed only without
+/// test clocks; then a cron sweep is the safety net and leaves the last minutes to them.
+fn cutoff(req: &SweepRequest, config: &Config, now: DateTime<Utc>) -> String {
+    if req.trigger == Trigger::Cron && !config.test_clocks {
+        ts(now - Duration::minutes(ALARM_SLACK_MINUTES))
+    } else {
+        ts(now)
     }
 }
 
@@ -78,7 +102,7 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
         _ => clock::now(&db, &config).await,
     };
     let id = ids::new_id("sweep", started);
-    sweeps::start(&db, &id, &req.label, now, started).await?;
+    sweeps::start(&db, &id, &req.label, "inline", now, started).await?;
 
     let max = req
         .max_accounts
@@ -91,13 +115,7 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
         .max(1);
     let as_of = req.as_of.filter(|_| config.test_clocks);
     let now_s = ts(now);
-    // Alarms are armed only without test clocks; then the cron sweep is the safety net.
-    let is_cron = req.trigger == Trigger::Cron;
-    let cutoff = if is_cron && !config.test_clocks {
-        ts(now - Duration::minutes(ALARM_SLACK_MINUTES))
-    } else {
-        now_s.clone()
-    };
+    let cutoff = cutoff(&req, &config, now);
 
     let mut due = 0usize;
     let mut done = 0usize;

@@ -116,3 +116,23 @@ pub async fn delete(db: &Db, key: &str) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Adds one to the counter stored under `key` (created at 1) and returns the new value, in one
+/// round trip. Used by the test-only queue faults to count deliveries.
+pub async fn bump(db: &Db, key: &str, now: DateTime<Utc>) -> Result<i64> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        value: String,
+    }
+    let row: Option<Row> = db
+        .first(stmt(
+            db,
+            "INSERT INTO settings (key, value, updated_at) VALUES (?1, '1', ?2)
+             ON CONFLICT (key) DO UPDATE
+               SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT), updated_at = excluded.updated_at
+             RETURNING value",
+            &[key.into(), P::Text(ts(now))],
+        )?)
+        .await?;
+    Ok(row.and_then(|r| r.value.parse().ok()).unwrap_or(1))
+}

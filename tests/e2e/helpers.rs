@@ -190,7 +190,11 @@ fn start_wrangler(
         ("TEST_CLOCKS".to_string(), "true".to_string()),
         // Ledger and inbound changes settle for a second before the account's alarm acts.
         ("SETTLE_SECONDS".to_string(), "1".to_string()),
+        // Cron sweeps run inline unless a test asks for the queue (tests/e2e/sweep_queue.rs).
+        ("SWEEP_MODE".to_string(), "inline".to_string()),
     ];
+    // A test's own setting replaces the default of the same name.
+    vars.retain(|(k, _)| !options.vars.iter().any(|(o, _)| o == k));
     vars.extend(options.vars.iter().cloned());
     for (k, v) in vars {
         cmd.arg("--var").arg(format!("{k}:{v}"));

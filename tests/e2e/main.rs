@@ -37,6 +37,8 @@ mod sweep_bench;
 mod sweep_failures;
 mod sweep_fixtures;
 mod sweep_idempotency;
+mod sweep_queue;
+mod sweep_queue_bench;
 mod templates;
 mod webhooks_erp;
 mod webhooks_fixtures;

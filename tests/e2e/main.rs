@@ -43,4 +43,3 @@ mod templates;
 mod webhooks_erp;
 mod webhooks_fixtures;
 mod webhooks_stripe;
-

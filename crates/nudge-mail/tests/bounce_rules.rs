@@ -133,6 +133,14 @@ fn a_mail_system_status_at_rcpt_to_is_still_a_missing_user() {
 }
 
 #[test]
+fn a_disabled_mailbox_status_outside_rcpt_to_is_not_dead() {
+    let b = bounce("disabled-status-user-unknown");
+    assert_eq!(b.status.as_deref(), Some("5.2.1"));
+    assert_eq!(b.reason, BounceReason::Suspended);
+    assert!(!b.address_dead);
+}
+
+#[test]
 fn a_local_delivery_program_failure_is_a_mailer_error() {
     let b = bounce("local-delivery-cannot-create");
     assert!(b.permanent);

@@ -28,7 +28,8 @@ fn find(table: &[(BounceReason, &[&str])], text: &str) -> Option<BounceReason> {
 /// `HELO` or `MAIL FROM` is about us (the server never looked at the recipient), so whatever it
 /// says about an unknown host or user is about our side: blocked. An enhanced status code that
 /// names the recipient's address (X.1.1–X.1.6, X.1.10) is not second-guessed; an X.3.x code
-/// (mail system) outside `RCPT TO` makes a "user unknown" the system's failure.
+/// (mail system) outside `RCPT TO` makes a "user unknown" the system's failure, and an X.2.1
+/// (mailbox disabled) one a suspended mailbox.
 ///
 /// The same holds for a provider saying in so many words that the *account* does not exist
 /// (some large providers only answer after `DATA`): that is not a filter's generic refusal.
@@ -53,6 +54,13 @@ pub(crate) fn by_stage(
         .is_some_and(|(s, _)| s == "3");
     if reason == BounceReason::UserUnknown && mail_system_status && stage != Some(Stage::RcptTo) {
         return BounceReason::Other;
+    }
+    // X.2.1 "mailbox disabled": the mailbox exists but is not accepting messages (RFC 3463
+    // §3.3). Beside "user unknown" at `RCPT TO` servers use it loosely for a missing mailbox;
+    // anywhere else the code's own meaning stands.
+    let disabled_status = status.and_then(subject_detail) == Some(("2", "1"));
+    if reason == BounceReason::UserUnknown && disabled_status && stage != Some(Stage::RcptTo) {
+        return BounceReason::Suspended;
     }
     match stage {
         Some(Stage::Data) if reason == BounceReason::UserUnknown && !says_no_account => {
@@ -234,6 +242,13 @@ mod tests {
             "550 <ap@customer.example>: User unknown"
         ));
         assert!(!names_empty_address("550 User unknown"));
+    }
+
+    #[test]
+    fn a_disabled_mailbox_code_stands_outside_rcpt_to_only() {
+        let at = |stage| by_stage(BounceReason::UserUnknown, stage, Some("5.2.1"), None);
+        assert_eq!(at(None), BounceReason::Suspended);
+        assert_eq!(at(Some(Stage::RcptTo)), BounceReason::UserUnknown);
     }
 
     #[test]

@@ -34,6 +34,21 @@ pub(crate) fn raw(raw_message: &[u8], headers: &[Header<'_>], name: &str) -> Opt
     Some(String::from_utf8_lossy(bytes).trim().to_string())
 }
 
+/// The raw (undecoded) values of every header called `name`, for headers whose parsed form
+/// drops comments (`Received: … by mx.example (PRODUCT) …`).
+pub(crate) fn all_raw(raw_message: &[u8], headers: &[Header<'_>], name: &str) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|h| h.name().eq_ignore_ascii_case(name))
+        .filter_map(|h| {
+            let start = usize::try_from(h.offset_start).ok()?;
+            let end = usize::try_from(h.offset_end).ok()?;
+            let bytes = raw_message.get(start..end)?;
+            Some(String::from_utf8_lossy(bytes).trim().to_string())
+        })
+        .collect()
+}
+
 fn value_text(value: &HeaderValue<'_>) -> Option<String> {
     match value {
         HeaderValue::Text(t) => Some(t.trim().to_string()),

@@ -90,3 +90,60 @@ fn a_provider_saying_the_account_does_not_exist_is_dead_even_after_data() {
     assert_eq!(b.reason, BounceReason::UserUnknown);
     assert!(b.address_dead);
 }
+
+#[test]
+fn a_content_filter_gateways_user_unknown_is_its_verdict_not_a_dead_address() {
+    // Recognised by its X-Mailer, and by the product name in its own Received header.
+    for name in ["gateway-user-unknown", "gateway-received-user-unknown"] {
+        let b = bounce(name);
+        assert!(b.permanent, "{name}");
+        assert_eq!(b.reason, BounceReason::Filtered, "{name}");
+        assert!(!b.address_dead, "{name}");
+    }
+}
+
+#[test]
+fn a_gateway_relaying_a_refusal_at_rcpt_to_still_reports_a_dead_address() {
+    let b = bounce("gateway-rcpt-user-unknown");
+    assert_eq!(b.reason, BounceReason::UserUnknown);
+    assert!(b.address_dead);
+}
+
+#[test]
+fn a_user_unknown_naming_an_empty_address_is_not_about_the_recipient() {
+    let b = bounce("empty-address-user-unknown");
+    assert!(b.permanent);
+    assert!(!b.address_dead, "{b:?}");
+}
+
+#[test]
+fn a_mail_system_status_makes_user_unknown_wording_a_system_failure() {
+    let b = bounce("mail-system-status-user-unknown");
+    assert_eq!(b.status.as_deref(), Some("5.3.0"));
+    assert!(b.permanent);
+    assert!(!b.address_dead, "{b:?}");
+}
+
+#[test]
+fn a_mail_system_status_at_rcpt_to_is_still_a_missing_user() {
+    let b = bounce("mail-system-status-rcpt-no-such-user");
+    assert_eq!(b.status.as_deref(), Some("5.3.0"));
+    assert_eq!(b.reason, BounceReason::UserUnknown);
+    assert!(b.address_dead);
+}
+
+#[test]
+fn a_disabled_mailbox_status_outside_rcpt_to_is_not_dead() {
+    let b = bounce("disabled-status-user-unknown");
+    assert_eq!(b.status.as_deref(), Some("5.2.1"));
+    assert_eq!(b.reason, BounceReason::Suspended);
+    assert!(!b.address_dead);
+}
+
+#[test]
+fn a_local_delivery_program_failure_is_a_mailer_error() {
+    let b = bounce("local-delivery-cannot-create");
+    assert!(b.permanent);
+    assert_eq!(b.reason, BounceReason::Other);
+    assert!(!b.address_dead, "{b:?}");
+}

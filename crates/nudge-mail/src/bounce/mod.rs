@@ -6,6 +6,7 @@
 //! from the most reliable source available (the machine-readable report, then headers, then text).
 
 mod dsn;
+mod gateway;
 mod reason;
 pub(crate) mod scan;
 mod ses;
@@ -26,6 +27,8 @@ const MAX_DIAGNOSTIC_CHARS: usize = 500;
 pub(crate) struct Evidence<'a> {
     /// Top-level headers.
     pub headers: &'a [Header<'a>],
+    /// Raw `Received` headers of the notice itself (their comments name the relaying product).
+    pub received: &'a [String],
     /// The sender.
     pub from: Option<&'a Mailbox>,
     /// Whether the sender is a mail system (`MAILER-DAEMON`, "Mail Delivery System", …), judged on
@@ -165,6 +168,10 @@ fn build(
         (None, d) => d.or(text_status),
     };
 
+    // Whether a status code says the recipient's address itself is the problem (X.1.x).
+    let status_names_address = given_status
+        .as_deref()
+        .is_some_and(reason::names_recipient_address);
     let action = block.and_then(|b| b.action.clone());
     let success = block.is_some_and(is_success) && blocks.iter().all(is_success);
     let reply = diagnostic
@@ -205,6 +212,10 @@ fn build(
             .or_else(|| diagnostic.as_deref().and_then(reason::from_generic_text))
             .or_else(|| reason::from_generic_text(readable))
             .map(|r| reason::by_stage(r, stage, given_status.as_deref(), diagnostic.as_deref()))
+            .map(|r| reason::by_named_address(r, diagnostic.as_deref()))
+            .map(|r| {
+                gateway::by_reporter(r, gateway::content_filter(ev), stage, status_names_address)
+            })
             .map(|r| reason::by_status_class(r, given_status.as_deref()))
             .map(|r| reason::sender_side(r, given_status.as_deref()))
             .unwrap_or(if permanent {

@@ -27,7 +27,9 @@ fn find(table: &[(BounceReason, &[&str])], text: &str) -> Option<BounceReason> {
 /// filter pretending the user does not exist, so it is filtered; a refusal at the greeting,
 /// `HELO` or `MAIL FROM` is about us (the server never looked at the recipient), so whatever it
 /// says about an unknown host or user is about our side: blocked. An enhanced status code that
-/// names the recipient's address (X.1.1–X.1.6, X.1.10) is not second-guessed.
+/// names the recipient's address (X.1.1–X.1.6, X.1.10) is not second-guessed; an X.3.x code
+/// (mail system) outside `RCPT TO` makes a "user unknown" the system's failure, and an X.2.1
+/// (mailbox disabled) one a suspended mailbox.
 ///
 /// The same holds for a provider saying in so many words that the *account* does not exist
 /// (some large providers only answer after `DATA`): that is not a filter's generic refusal.
@@ -44,6 +46,22 @@ pub(crate) fn by_stage(
         let lower = d.to_lowercase();
         NO_ACCOUNT_PHRASES.iter().any(|p| lower.contains(p))
     });
+    // X.3.x: the destination *mail system* failed (RFC 3463 §3.5). Unless the recipient was
+    // refused at `RCPT TO` (Sendmail answers an unknown alias `553 5.3.0 … No such user`),
+    // wording about an unknown user beside it is the system's trouble, not a missing mailbox.
+    let mail_system_status = status
+        .and_then(subject_detail)
+        .is_some_and(|(s, _)| s == "3");
+    if reason == BounceReason::UserUnknown && mail_system_status && stage != Some(Stage::RcptTo) {
+        return BounceReason::Other;
+    }
+    // X.2.1 "mailbox disabled": the mailbox exists but is not accepting messages (RFC 3463
+    // §3.3). Beside "user unknown" at `RCPT TO` servers use it loosely for a missing mailbox;
+    // anywhere else the code's own meaning stands.
+    let disabled_status = status.and_then(subject_detail) == Some(("2", "1"));
+    if reason == BounceReason::UserUnknown && disabled_status && stage != Some(Stage::RcptTo) {
+        return BounceReason::Suspended;
+    }
     match stage {
         Some(Stage::Data) if reason == BounceReason::UserUnknown && !says_no_account => {
             BounceReason::Filtered
@@ -51,6 +69,39 @@ pub(crate) fn by_stage(
         Some(Stage::Connect) | Some(Stage::MailFrom) => BounceReason::Blocked,
         _ => reason,
     }
+}
+
+/// Corrects a "user unknown" whose reply names an *empty* address (`550 : User unknown`,
+/// `550 <>: User unknown`): the address the server looked up and did not find is the null
+/// reverse-path our notices and some relays use, not the recipient, so the refusal says nothing
+/// about whether the recipient's mailbox exists. A reply that names the recipient is unaffected.
+pub(crate) fn by_named_address(reason: BounceReason, diagnostic: Option<&str>) -> BounceReason {
+    if reason == BounceReason::UserUnknown && diagnostic.is_some_and(names_empty_address) {
+        BounceReason::Filtered
+    } else {
+        reason
+    }
+}
+
+/// Whether an SMTP reply in `text` puts an empty address where the looked-up address goes: a
+/// 5xx code followed (after an optional enhanced code and `:`) by `:` or `<>`, then the words.
+fn names_empty_address(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let code = w.trim_end_matches(':');
+        let is_reply =
+            code.len() == 3 && code.starts_with('5') && code.bytes().all(|b| b.is_ascii_digit());
+        if !is_reply {
+            return false;
+        }
+        let mut rest = words.iter().skip(i + 1);
+        let mut next = rest.next();
+        // `550 5.1.1 : …` — skip an enhanced status code.
+        if next.is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()) && n.contains('.')) {
+            next = rest.next();
+        }
+        matches!(next, Some(&":") | Some(&"<>:") | Some(&"<>"))
+    })
 }
 
 /// A mailbox provider stating that the account itself does not exist.
@@ -84,7 +135,7 @@ pub(crate) fn by_status_class(reason: BounceReason, status: Option<&str>) -> Bou
 /// Whether a status names a problem with the recipient's address itself: X.1.1 (bad mailbox),
 /// X.1.2 (bad system), X.1.3 (bad mailbox syntax), X.1.4 (ambiguous), X.1.6 (moved), X.1.10
 /// (null MX).
-fn names_recipient_address(status: &str) -> bool {
+pub(crate) fn names_recipient_address(status: &str) -> bool {
     matches!(
         subject_detail(status),
         Some(("1", "1" | "2" | "3" | "4" | "6" | "10"))
@@ -180,6 +231,24 @@ mod tests {
         assert_eq!(from_status("5.1.1"), Some(BounceReason::UserUnknown));
         assert_eq!(from_status("4.2.2"), Some(BounceReason::MailboxFull));
         assert_eq!(from_status("5.0.0"), None);
+    }
+
+    #[test]
+    fn an_empty_address_slot_is_told_from_a_named_recipient() {
+        assert!(names_empty_address("550 : User unknown"));
+        assert!(names_empty_address("550: : User unknown"));
+        assert!(names_empty_address("550 5.1.1 <>: User unknown"));
+        assert!(!names_empty_address(
+            "550 <ap@customer.example>: User unknown"
+        ));
+        assert!(!names_empty_address("550 User unknown"));
+    }
+
+    #[test]
+    fn a_disabled_mailbox_code_stands_outside_rcpt_to_only() {
+        let at = |stage| by_stage(BounceReason::UserUnknown, stage, Some("5.2.1"), None);
+        assert_eq!(at(None), BounceReason::Suspended);
+        assert_eq!(at(Some(Stage::RcptTo)), BounceReason::UserUnknown);
     }
 
     #[test]

@@ -20,8 +20,16 @@ fn status_at(bytes: &[u8], i: usize) -> Option<String> {
     }
     if i > 0 {
         let prev = *bytes.get(i - 1)?;
-        if prev.is_ascii_alphanumeric() || prev == b'.' || prev == b'-' || prev == b':' {
+        if prev.is_ascii_alphanumeric() || prev == b'.' || prev == b'-' {
             return None;
+        }
+        // A label's colon (`ERROR_CODE :5.2.1`, `code:5.1.1`) may precede a code; a colon after
+        // a digit or another colon is part of a time or an IPv6 address.
+        if prev == b':' && i > 1 {
+            let before = bytes.get(i - 2).copied().unwrap_or(b' ');
+            if before.is_ascii_digit() || before == b':' {
+                return None;
+            }
         }
     }
     if *bytes.get(i + 1)? != b'.' {

@@ -282,6 +282,19 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
         ],
     ),
     (
+        // The local delivery program (procmail, maildrop, mail.local) could not write the
+        // mailbox file: the MTA already accepted the address, so whatever else the program
+        // says ("No such user" about the file's owner) is a mailer error, not a missing address.
+        BounceReason::Other,
+        &[
+            "couldn't create",
+            "could not create",
+            "can't create",
+            "cannot create",
+            "unable to create",
+        ],
+    ),
+    (
         // The name server could not be asked or gave no usable answer: a DNS *failure*, which
         // says nothing about whether the domain exists (unlike NXDOMAIN, "host not found").
         BounceReason::Other,
@@ -475,4 +488,18 @@ pub const GENERIC_REASON_PHRASES: &[(BounceReason, &[&str])] = &[
             "security",
         ],
     ),
+];
+
+/// Headers only content-filtering gateway products write into their own notices (lower-case):
+/// ActiveHunter's message id, SurfControl's (Websense) scan stamps.
+pub const CONTENT_FILTER_HEADERS: &[&str] =
+    &["x-ahmailid", "x-sef-processed", "x-sef-zerohour-refid"];
+
+/// Product names or sending domains of content-filtering gateways, as they appear (lower-case)
+/// in a notice's `X-Mailer`, `Received` comments or `From` address.
+pub const CONTENT_FILTER_MARKS: &[&str] = &[
+    "surfcontrol",
+    "e-mail filter",
+    "(mailfoundry)",
+    "mxlogic.net",
 ];

@@ -218,17 +218,18 @@ pub fn eval_bounces(dir: &Path) -> BounceFigures {
             (true, false) => {
                 f.dead_fp += 1;
                 f.misses.push(format!(
-                    "{file}: address_dead but expected {:?} (ours {:?}, diag {:?})",
+                    "{file}: address_dead but expected {:?} (ours {:?} {:?}, diag {:?})",
                     rows.iter().map(|r| r["reason"].clone()).collect::<Vec<_>>(),
                     b.reason,
+                    b.status,
                     b.diagnostic
                 ));
             }
             (false, true) => {
                 f.dead_fn += 1;
                 f.misses.push(format!(
-                    "{file}: dead address missed (ours {:?} permanent={}, diag {:?})",
-                    b.reason, b.permanent, b.diagnostic
+                    "{file}: dead address missed (ours {:?} {:?} permanent={}, diag {:?})",
+                    b.reason, b.status, b.permanent, b.diagnostic
                 ));
             }
             (false, false) => {}

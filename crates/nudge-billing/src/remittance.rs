@@ -108,6 +108,7 @@ mod tests {
     use chrono::NaiveDate;
     use nudge_core::ledger::{Account, Invoice, Payment};
     use nudge_core::money::Currency;
+    use nudge_core::test_support::invoice;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -122,21 +123,9 @@ mod tests {
         ] {
             let day = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
             b.invoices.push(Invoice {
-                id: id.into(),
                 number: number.into(),
                 issue_date: day,
-                due_date: day,
-                currency: Currency::EUR,
-                total: d(total),
-                paid: Decimal::ZERO,
-                credited: Decimal::ZERO,
-                status: InvoiceStatus::Open,
-                paid_on: None,
-                po_number: None,
-                payment_url: None,
-                pdf_url: None,
-                auto_collection: false,
-                auto_collection_exhausted: false,
+                ..invoice(id, day, total, "0")
             });
         }
         b.payments.push(Payment {

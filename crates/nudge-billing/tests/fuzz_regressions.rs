@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use nudge_billing::cashapp::{match_payment, MatchOptions};
 use nudge_billing::stripe::{changes, parse_event};
 use nudge_billing::{BillingError, LedgerChange};
-use nudge_core::ledger::{Allocation, Invoice, InvoiceStatus, Payment};
+use nudge_core::ledger::{Allocation, Invoice, Payment};
 use nudge_core::money::Currency;
+use nudge_core::test_support;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 
@@ -71,18 +72,9 @@ fn a_payment_with_nothing_left_never_leaves_a_negative_credit() {
         id: "erp:I-1".into(),
         number: "INV-2026-00001".into(),
         issue_date: day,
-        due_date: day,
         currency: Currency::KWD,
         total: Decimal::new(1_000, 3),
-        paid: Decimal::ZERO,
-        credited: Decimal::ZERO,
-        status: InvoiceStatus::Open,
-        paid_on: None,
-        po_number: None,
-        payment_url: None,
-        pdf_url: None,
-        auto_collection: false,
-        auto_collection_exhausted: false,
+        ..test_support::invoice("i", day, "0", "0")
     };
     let negative = Payment {
         id: "erp:P-1".into(),

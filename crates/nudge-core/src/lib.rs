@@ -15,5 +15,7 @@ pub mod money_arith;
 pub mod promise;
 pub mod promise_assessment;
 
-#[cfg(test)]
-mod test_support;
+/// Builders for tests, here and (feature `test-support`, a dev-dependency only) in the other
+/// crates, so that one place knows how a plain EUR invoice or payment is written.
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;

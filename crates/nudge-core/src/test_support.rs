@@ -1,4 +1,4 @@
-//! Small builders for unit tests across the crate's modules.
+//! Small builders for tests across the workspace (feature `test-support` outside this crate).
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
@@ -7,18 +7,22 @@ use crate::ledger::{Allocation, Invoice, InvoiceStatus, Payment};
 use crate::money::Currency;
 use crate::promise::{Promise, PromiseSource, PromiseStatus};
 
+/// A calendar day.
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// An instant on a day, at an hour (UTC).
 pub fn at(y: i32, m: u32, day: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, day, h, 0, 0).unwrap()
 }
 
+/// A decimal from its text.
 pub fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
+/// An open EUR invoice numbered after its id, issued 30 days before it is due.
 pub fn invoice(id: &str, due: NaiveDate, total: &str, paid: &str) -> Invoice {
     Invoice {
         id: id.to_string(),
@@ -39,6 +43,7 @@ pub fn invoice(id: &str, due: NaiveDate, total: &str, paid: &str) -> Invoice {
     }
 }
 
+/// An EUR payment with its allocations `(invoice_id, amount)`.
 pub fn payment(id: &str, on: NaiveDate, amount: &str, allocs: &[(&str, &str)]) -> Payment {
     Payment {
         id: id.to_string(),
@@ -57,6 +62,7 @@ pub fn payment(id: &str, on: NaiveDate, amount: &str, allocs: &[(&str, &str)]) -
     }
 }
 
+/// An active promise made by email.
 pub fn promise(
     date: NaiveDate,
     amount: Option<&str>,

@@ -1,27 +1,15 @@
 //! Small builders for the unit tests: books written as a reviewer would on paper.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use nudge_core::dispute::{Dispute, DisputeCategory, DisputeStatus};
-use nudge_core::ledger::{
-    Account, AccountBook, Allocation, CreditNote, Invoice, InvoiceStatus, Payment,
-};
+use nudge_core::ledger::{Account, AccountBook, CreditNote, Invoice};
 use nudge_core::money::Currency;
 use nudge_core::promise::{Promise, PromiseSource, PromiseStatus};
-use rust_decimal::Decimal;
 
 use crate::facts::{AccountFacts, MessageCounts};
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-pub fn at(y: i32, m: u32, day: u32, h: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, day, h, 0, 0).unwrap()
-}
-
-pub fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
+// The plain builders are nudge-core's; the ones below are written in this crate's terms.
+pub use nudge_core::test_support::{at, d, dec, payment};
 
 pub fn book(id: &str) -> AccountBook {
     AccountBook::new(Account::new(id, id.to_uppercase()))
@@ -30,40 +18,8 @@ pub fn book(id: &str) -> AccountBook {
 /// An open EUR invoice, nothing paid.
 pub fn invoice(id: &str, issued: NaiveDate, due: NaiveDate, total: &str) -> Invoice {
     Invoice {
-        id: id.to_string(),
-        number: id.to_uppercase(),
         issue_date: issued,
-        due_date: due,
-        currency: Currency::EUR,
-        total: dec(total),
-        paid: Decimal::ZERO,
-        credited: Decimal::ZERO,
-        status: InvoiceStatus::Open,
-        paid_on: None,
-        po_number: None,
-        payment_url: None,
-        pdf_url: None,
-        auto_collection: false,
-        auto_collection_exhausted: false,
-    }
-}
-
-/// An EUR payment with its allocations `(invoice_id, amount)`.
-pub fn payment(id: &str, on: NaiveDate, amount: &str, allocs: &[(&str, &str)]) -> Payment {
-    Payment {
-        id: id.to_string(),
-        account_id: "acc".to_string(),
-        amount: dec(amount),
-        currency: Currency::EUR,
-        received_on: on,
-        reference: None,
-        allocations: allocs
-            .iter()
-            .map(|(i, a)| Allocation {
-                invoice_id: i.to_string(),
-                amount: dec(a),
-            })
-            .collect(),
+        ..nudge_core::test_support::invoice(id, due, total, "0")
     }
 }
 

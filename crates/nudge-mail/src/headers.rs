@@ -25,28 +25,25 @@ pub(crate) fn text(headers: &[Header<'_>], name: &str) -> Option<String> {
 /// The raw (undecoded) value of the first header called `name`, for headers whose parsed form
 /// loses what we need (an empty `Return-Path: <>` parses to nothing).
 pub(crate) fn raw(raw_message: &[u8], headers: &[Header<'_>], name: &str) -> Option<String> {
-    let h = headers
-        .iter()
-        .find(|h| h.name().eq_ignore_ascii_case(name))?;
-    let start = usize::try_from(h.offset_start).ok()?;
-    let end = usize::try_from(h.offset_end).ok()?;
-    let bytes = raw_message.get(start..end)?;
-    Some(String::from_utf8_lossy(bytes).trim().to_string())
+    all_raw(raw_message, headers, name).next()
 }
 
 /// The raw (undecoded) values of every header called `name`, for headers whose parsed form
 /// drops comments (`Received: … by mx.example (PRODUCT) …`).
-pub(crate) fn all_raw(raw_message: &[u8], headers: &[Header<'_>], name: &str) -> Vec<String> {
+pub(crate) fn all_raw<'a>(
+    raw_message: &'a [u8],
+    headers: &'a [Header<'_>],
+    name: &'a str,
+) -> impl Iterator<Item = String> + 'a {
     headers
         .iter()
-        .filter(|h| h.name().eq_ignore_ascii_case(name))
-        .filter_map(|h| {
+        .filter(move |h| h.name().eq_ignore_ascii_case(name))
+        .filter_map(move |h| {
             let start = usize::try_from(h.offset_start).ok()?;
             let end = usize::try_from(h.offset_end).ok()?;
             let bytes = raw_message.get(start..end)?;
             Some(String::from_utf8_lossy(bytes).trim().to_string())
         })
-        .collect()
 }
 
 fn value_text(value: &HeaderValue<'_>) -> Option<String> {

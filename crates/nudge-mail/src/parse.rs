@@ -73,10 +73,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<Email, MailError> {
         rp.trim_matches(|c: char| c == '<' || c == '>' || c.is_whitespace())
             .is_empty()
     });
-    let received = headers::all_raw(raw, root_headers, "received");
     let evidence = bounce::Evidence {
         headers: root_headers,
-        received: &received,
+        raw,
         from: from.as_ref(),
         daemon_sender,
         null_return_path,

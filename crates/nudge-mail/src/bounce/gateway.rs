@@ -27,23 +27,24 @@ pub(crate) fn content_filter(ev: &Evidence<'_>) -> bool {
     };
     own_header
         || headers::all_text(ev.headers, "x-mailer").any(|v| marked(&v))
-        || ev.received.iter().any(|r| marked(r))
+        || headers::all_raw(ev.raw, ev.headers, "received").any(|r| marked(&r))
         || ev.from.is_some_and(|f| marked(&f.email))
 }
 
 /// Corrects a "user unknown" reported by a content-filtering gateway ([`content_filter`]) to
 /// filtered, unless a status code names the recipient's address or the address was refused at
-/// `RCPT TO`.
+/// `RCPT TO`. The reporter is looked at last, and only for such a notice (it reads the raw
+/// `Received` headers).
 pub(crate) fn by_reporter(
     reason: BounceReason,
-    from_content_filter: bool,
+    ev: &Evidence<'_>,
     stage: Option<Stage>,
     status_names_address: bool,
 ) -> BounceReason {
     if reason == BounceReason::UserUnknown
-        && from_content_filter
         && !status_names_address
         && stage != Some(Stage::RcptTo)
+        && content_filter(ev)
     {
         BounceReason::Filtered
     } else {

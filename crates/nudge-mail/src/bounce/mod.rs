@@ -27,8 +27,9 @@ const MAX_DIAGNOSTIC_CHARS: usize = 500;
 pub(crate) struct Evidence<'a> {
     /// Top-level headers.
     pub headers: &'a [Header<'a>],
-    /// Raw `Received` headers of the notice itself (their comments name the relaying product).
-    pub received: &'a [String],
+    /// The raw message, for headers whose parsed form drops what a rule needs (the comments of
+    /// `Received`, which name the relaying product); read only when a rule asks.
+    pub raw: &'a [u8],
     /// The sender.
     pub from: Option<&'a Mailbox>,
     /// Whether the sender is a mail system (`MAILER-DAEMON`, "Mail Delivery System", …), judged on
@@ -213,9 +214,7 @@ fn build(
             .or_else(|| reason::from_generic_text(readable))
             .map(|r| reason::by_stage(r, stage, given_status.as_deref(), diagnostic.as_deref()))
             .map(|r| reason::by_named_address(r, diagnostic.as_deref()))
-            .map(|r| {
-                gateway::by_reporter(r, gateway::content_filter(ev), stage, status_names_address)
-            })
+            .map(|r| gateway::by_reporter(r, ev, stage, status_names_address))
             .map(|r| reason::by_status_class(r, given_status.as_deref()))
             .map(|r| reason::sender_side(r, given_status.as_deref()))
             .unwrap_or(if permanent {

@@ -4,19 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::spawn_app;
 use crate::inbound_support::{account_state, deliver, reply_mail, reply_to, INBOUND};
 use crate::sweep_fixtures::*;
-
-fn reminders(app: &TestApp, id: &str) -> Vec<Value> {
-    outbound(app, id)
-        .into_iter()
-        .filter(|r| {
-            ["courtesy", "reminder", "firm_reminder", "final_notice"]
-                .contains(&r["kind"].as_str().unwrap_or(""))
-        })
-        .collect()
-}
 
 /// The decoded text part of a sent message.
 fn text_of(raw: &str) -> String {

@@ -75,16 +75,6 @@ fn a_bounce_switches_contact_and_an_out_of_office_defers() {
     assert_eq!(emails_to(&app, "art@vandelay.example").len(), 1);
 }
 
-fn reminders(app: &crate::helpers::TestApp, id: &str) -> Vec<serde_json::Value> {
-    outbound(app, id)
-        .into_iter()
-        .filter(|r| {
-            ["courtesy", "reminder", "firm_reminder", "final_notice"]
-                .contains(&r["kind"].as_str().unwrap_or(""))
-        })
-        .collect()
-}
-
 #[test]
 fn a_dispute_removes_only_its_invoice_and_a_broken_promise_resumes_firmer() {
     use crate::inbound_support::reply_mail;

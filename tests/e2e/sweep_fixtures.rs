@@ -61,6 +61,17 @@ pub fn outbound(app: &TestApp, account_id: &str) -> Vec<Value> {
     r.json["messages"].as_array().cloned().unwrap_or_default()
 }
 
+/// The account's outbound reminders (every step of the ladder; not replies or approvals).
+pub fn reminders(app: &TestApp, account_id: &str) -> Vec<Value> {
+    outbound(app, account_id)
+        .into_iter()
+        .filter(|r| {
+            ["courtesy", "reminder", "firm_reminder", "final_notice"]
+                .contains(&r["kind"].as_str().unwrap_or(""))
+        })
+        .collect()
+}
+
 /// Sent `.eml` messages addressed to `to`.
 pub fn emails_to(app: &TestApp, to: &str) -> Vec<String> {
     app.sent_emails()

@@ -55,7 +55,13 @@ pub async fn write(
         }
         books.push(book);
     }
-    let written = bulk::insert_new(db, &books, &cause, new_reply_token, now).await?;
+    // Tokens first: a failing random source refuses the import before anything is written.
+    let tokens = books
+        .iter()
+        .map(|_| new_reply_token())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let written = bulk::insert_new(db, &books, &tokens, &cause, now).await?;
 
     // Existing accounts: merged by their objects like any ledger delivery.
     let client = AccountClient::new(env);

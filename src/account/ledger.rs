@@ -28,10 +28,23 @@ use crate::store::{faults, ledger, webhook_events};
 const TEST_FAILURE_MARKER: &str = "__fail_batch__";
 
 /// A fresh reply token for a new account (`ar+<token>@…`): 16 random lower-case hex digits.
-pub fn new_reply_token() -> String {
+///
+/// Errs when the platform's random source fails rather than falling back to a fixed value: the
+/// token is what threads a customer's reply to its account, so a guessable or repeated token
+/// could file one customer's mail under another (and the second account would then trip the
+/// column's UNIQUE constraint on every retry). The command fails with nothing written.
+pub fn new_reply_token() -> Result<String, AccountError> {
+    reply_token_from(getrandom::fill)
+}
+
+/// [`new_reply_token`] over a given random source (tests pass one that fails).
+fn reply_token_from(
+    fill: impl FnOnce(&mut [u8]) -> Result<(), getrandom::Error>,
+) -> Result<String, AccountError> {
     let mut bytes = [0u8; 8];
-    let _ = getrandom::fill(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    fill(&mut bytes)
+        .map_err(|e| AccountError::Runtime(format!("no random source for a reply token: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Applies the delivery's new events (idempotent by `(source, event_id)`) and settles.
@@ -97,7 +110,7 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: LedgerBatch) -> Result<LedgerAnsw
     };
 
     let token = if record.extras.reply_token.is_empty() {
-        new_reply_token()
+        new_reply_token()?
     } else {
         record.extras.reply_token.clone()
     };
@@ -234,4 +247,26 @@ pub async fn apply_payment(
         payment: payment.cloned(),
         invoices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_token_is_sixteen_hex_digits_from_the_random_source() {
+        let token = reply_token_from(|b| {
+            b.copy_from_slice(&[0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02, 0xff]);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(token, "deadbeef000102ff");
+        assert_ne!(new_reply_token().unwrap(), new_reply_token().unwrap());
+    }
+
+    #[test]
+    fn a_failing_random_source_fails_the_command_instead_of_a_fixed_token() {
+        let err = reply_token_from(|_| Err(getrandom::Error::UNSUPPORTED)).unwrap_err();
+        assert!(matches!(err, AccountError::Runtime(m) if m.contains("reply token")));
+    }
 }

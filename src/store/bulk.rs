@@ -132,12 +132,12 @@ pub struct Written {
 }
 
 /// Writes new accounts' books (accounts first, then what refers to them, then the log), in
-/// batches of [`STATEMENTS_PER_BATCH`]. `reply_token` gives each new account its token.
+/// batches of [`STATEMENTS_PER_BATCH`]. `reply_tokens[i]` is the token of `books[i]`.
 pub async fn insert_new(
     db: &Db,
     books: &[AccountBook],
+    reply_tokens: &[String],
     cause: &str,
-    reply_token: impl Fn() -> String,
     now: DateTime<Utc>,
 ) -> Result<Written> {
     let now_s = ts(now);
@@ -145,13 +145,18 @@ pub async fn insert_new(
     let mut contacts = Chunker::new(CONTACTS_SQL);
     let mut invoices = Chunker::new(INVOICES_SQL);
     let mut events = Chunker::new(EVENTS_SQL);
-    for book in books {
+    debug_assert_eq!(
+        books.len(),
+        reply_tokens.len(),
+        "one reply token per new account"
+    );
+    for (book, reply_token) in books.iter().zip(reply_tokens) {
         let a = &book.account;
         accounts.push(json!({
             "id": a.id, "name": a.name, "stripe_id": a.stripe_id, "erp_id": a.erp_id,
             "strategic": i64::from(a.strategic), "owner": a.owner, "timezone": a.timezone.name(),
             "locale": a.locale, "dunning_enabled": i64::from(a.dunning_enabled),
-            "reply_token": reply_token(), "data": to_json(a), "now": now_s,
+            "reply_token": reply_token, "data": to_json(a), "now": now_s,
         }));
         for c in &book.contacts {
             contacts.push(json!({

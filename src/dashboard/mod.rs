@@ -259,7 +259,9 @@ async fn get(ctx: &Ctx<'_>, segs: &[&str], query: &[(String, String)]) -> Out {
                 let v = tryout!(ctx, ctx.api(Method::Get, &path, None).await);
                 decided.extend(v["approvals"].as_array().cloned().unwrap_or_default());
             }
-            decided.sort_by(|a, b| b["decided_at"].as_str().cmp(&a["decided_at"].as_str()));
+            nudge_core::order::sort_by(&mut decided, |a, b| {
+                b["decided_at"].as_str().cmp(&a["decided_at"].as_str())
+            });
             let outbound = tryout!(
                 ctx,
                 ctx.api(Method::Get, "/api/outbound?limit=200", None).await

@@ -519,7 +519,7 @@ fn invoices_of_charge(
         .filter(|p| ids.contains(&&p.id))
         .flat_map(|p| p.allocations.iter().map(|a| a.invoice_id.clone()))
         .collect();
-    out.sort();
+    nudge_core::order::sort(&mut out);
     out.dedup();
     out
 }
@@ -582,7 +582,7 @@ fn retry_queued_payments(
             .filter(|q| !out.reviewed.contains(q))
             .cloned(),
     );
-    queued.sort();
+    nudge_core::order::sort(&mut queued);
     queued.dedup();
     for id in queued {
         try_rematch(book, &id, cause, now, out);

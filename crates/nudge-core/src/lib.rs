@@ -12,6 +12,7 @@ pub mod event_log;
 pub mod ledger;
 pub mod money;
 pub mod money_arith;
+pub mod order;
 pub mod promise;
 pub mod promise_assessment;
 

@@ -327,7 +327,7 @@ pub fn detect(text: &str) -> Option<&'static str> {
         }
     }
     let mut ranked: Vec<(usize, u32)> = hits.iter().copied().enumerate().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    nudge_core::order::sort_by(&mut ranked, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let (best, score) = ranked.first().copied()?;
     let runner_up = ranked.get(1).map_or(0, |r| r.1);
     // Two words of one language and half again as many as any other: a reply of one line

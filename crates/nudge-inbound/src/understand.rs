@@ -430,7 +430,7 @@ pub fn understand_text(
         }
         score
     };
-    intents.sort_by(|a, b| rank(b).total_cmp(&rank(a)));
+    nudge_core::order::sort_by(&mut intents, |a, b| rank(b).total_cmp(&rank(a)));
     if intents.is_empty() {
         intents.push(ScoredIntent {
             intent: Intent::Other,

@@ -153,7 +153,7 @@ pub fn dispute_metrics(accounts: &[AccountFacts], period: &Period) -> DisputeMet
         total.add(d, period);
     }
     tallies.retain(|(_, t)| !t.is_empty());
-    tallies.sort_by_key(|(c, _)| category_rank(*c));
+    nudge_core::order::sort_by_key(&mut tallies, |(c, _)| category_rank(*c));
     DisputeMetrics {
         by_category: tallies
             .iter()

@@ -112,7 +112,9 @@ impl Exposure {
                 amount: currency.round(*amount),
             })
             .collect();
-        lines.sort_by(|a, b| stage_rank(&a.stage).cmp(&stage_rank(&b.stage)));
+        nudge_core::order::sort_by(&mut lines, |a, b| {
+            stage_rank(&a.stage).cmp(&stage_rank(&b.stage))
+        });
         lines
     }
 }
@@ -150,7 +152,9 @@ pub(crate) fn exposure(views: &[AccountView<'_>], to: NaiveDate) -> Exposure {
             percent: percent(accounts, accounts_overdue).unwrap_or(Decimal::ZERO),
         })
         .collect();
-    shares.sort_by(|a, b| stage_rank(&a.stage).cmp(&stage_rank(&b.stage)));
+    nudge_core::order::sort_by(&mut shares, |a, b| {
+        stage_rank(&a.stage).cmp(&stage_rank(&b.stage))
+    });
     Exposure {
         aging: book_aging,
         by_stage,

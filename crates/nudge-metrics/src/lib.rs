@@ -144,7 +144,7 @@ pub fn compute_with(
         .chain(unapplied.keys().copied())
         .chain(currency)
         .collect();
-    codes.sort();
+    nudge_core::order::sort(&mut codes);
     codes.dedup();
 
     let currencies = codes

@@ -130,7 +130,7 @@ pub fn promise_metrics(
         }
     }
     m.kept_percent = percent(m.kept, m.kept + m.broken);
-    m.broken_promises.sort_by(|a, b| {
+    nudge_core::order::sort_by(&mut m.broken_promises, |a, b| {
         (a.promised_date, &a.account_id, &a.promise_id).cmp(&(
             b.promised_date,
             &b.account_id,

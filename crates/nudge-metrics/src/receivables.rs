@@ -157,7 +157,7 @@ pub(crate) fn receivables(
         }
         sales.push((h.issue_date(), h.total()));
     }
-    sales.sort_by_key(|(on, _)| *on);
+    nudge_core::order::sort_by_key(&mut sales, |(on, _)| *on);
 
     let slices =
         month_slices(to, sales.first().map(|(on, _)| *on)).map(|(start, end)| SalesSlice {

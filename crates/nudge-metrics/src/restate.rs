@@ -169,7 +169,7 @@ fn reductions(
             .iter()
             .filter(|(_, c, a)| *c == inv.currency && *a > Decimal::ZERO)
             .collect();
-        rows.sort_by_key(|(on, _, _)| *on);
+        nudge_core::order::sort_by_key(&mut rows, |(on, _, _)| *on);
         let mut left = cap.max(Decimal::ZERO);
         for (on, _, amount) in rows {
             let part = (*amount).min(left);
@@ -185,7 +185,7 @@ fn reductions(
     let credited_undated = take(notes, inv.credited);
     dated.push((issued, credited_undated));
     dated.push((settled_by, paid_undated));
-    dated.sort_by_key(|(on, _)| *on);
+    nudge_core::order::sort_by_key(&mut dated, |(on, _)| *on);
 
     // Cap the whole at `total − open` (paid + credited may exceed the total: an overpayment),
     // and for a paid invoice top up to the total by `paid_on`.

@@ -238,7 +238,7 @@ fn value_at_risk(
             None => sums.push((inv.currency, open, weighted, 1, days)),
         }
     }
-    sums.sort_by_key(|e| e.0);
+    nudge_core::order::sort_by_key(&mut sums, |e| e.0);
     let risks = sums
         .into_iter()
         .map(
@@ -378,9 +378,9 @@ pub fn rank(items: &[WorkItem]) -> Worklist {
             }
         }
     }
-    lists.sort_by_key(|l| l.currency);
+    nudge_core::order::sort_by_key(&mut lists, |l| l.currency);
     for l in &mut lists {
-        l.entries.sort_by(|a, b| {
+        nudge_core::order::sort_by(&mut l.entries, |a, b| {
             b.score
                 .cmp(&a.score)
                 .then_with(|| b.overdue.cmp(&a.overdue))
@@ -389,7 +389,7 @@ pub fn rank(items: &[WorkItem]) -> Worklist {
         });
         number(&mut l.entries);
     }
-    nothing_overdue.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    nudge_core::order::sort_by(&mut nothing_overdue, |a, b| a.account_id.cmp(&b.account_id));
     number(&mut nothing_overdue);
     Worklist {
         by_currency: lists,

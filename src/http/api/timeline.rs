@@ -47,7 +47,7 @@ pub async fn get(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
         items.push(json!({"at": t["at"], "type": "task", "kind": t["kind"], "data": t}));
     }
     // Times are RFC 3339 UTC with milliseconds everywhere, so text order is time order.
-    items.sort_by(|a, b| b["at"].as_str().cmp(&a["at"].as_str()));
+    nudge_core::order::sort_by(&mut items, |a, b| b["at"].as_str().cmp(&a["at"].as_str()));
     items.truncate(limit as usize);
     if items.is_empty() {
         // An unknown account has no timeline: tell it apart from a quiet one.

@@ -138,7 +138,7 @@ pub fn match_payment(
         .filter(|c| c.open > Decimal::ZERO)
         .collect();
     // Oldest first everywhere, so every tie is broken the same, explainable way.
-    candidates.sort_by(|a, b| {
+    nudge_core::order::sort_by(&mut candidates, |a, b| {
         (
             a.invoice.due_date,
             a.invoice.issue_date,

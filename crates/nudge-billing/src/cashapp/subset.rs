@@ -24,7 +24,7 @@ pub fn find_subsets(
     node_budget: u32,
 ) -> SubsetSearch {
     let mut order: Vec<usize> = (0..amounts.len()).collect();
-    order.sort_by(|a, b| amounts.get(*b).cmp(&amounts.get(*a)));
+    nudge_core::order::sort_by(&mut order, |a, b| amounts.get(*b).cmp(&amounts.get(*a)));
     let sorted: Vec<i128> = order
         .iter()
         .filter_map(|i| amounts.get(*i).copied())

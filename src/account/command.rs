@@ -4,7 +4,7 @@
 //! writer of its account. Each command has its own typed answer ([`Ask::Answer`]); the client
 //! (`client.rs`) sends a command and reads back exactly that type.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use chrono::{DateTime, Utc};
 use nudge_core::ledger::{Allocation, Payment};
@@ -164,7 +164,7 @@ pub struct InvoiceAfter {
 pub struct PaymentApplied {
     pub payment: Option<Payment>,
     pub unapplied: Option<String>,
-    pub invoices: BTreeMap<String, InvoiceAfter>,
+    pub invoices: SortedMap<String, InvoiceAfter>,
 }
 
 /// An inbound message to act on: stored by the email handler, threaded here, classified.

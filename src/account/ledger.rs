@@ -7,7 +7,7 @@
 //! the delivery lands whole or not at all, and a retry after a failure re-applies it cleanly.
 //! Nothing is evaluated here: the settle timer evaluates the whole account a little later.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use nudge_billing::apply::{self, Applied};
 use serde_json::json;
@@ -229,7 +229,7 @@ pub async fn apply_payment(
     db.batch(statements).await?;
     settle::changed(ctx, now).await?;
     let payment = after.payments.iter().find(|p| p.id == cmd.payment_id);
-    let invoices: BTreeMap<String, InvoiceAfter> = touched
+    let invoices: SortedMap<String, InvoiceAfter> = touched
         .iter()
         .filter_map(|id| after.invoice(id))
         .map(|i| {

@@ -12,7 +12,7 @@
 //! One D1 statement per batch and run records the progress (`sweeps::progress`); the accounts'
 //! own I/O happens in their objects (2 round trips each) and is reported back and logged.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use futures_util::future::join_all;
 use serde_json::{json, Value};
@@ -105,7 +105,7 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
     let results = join_all(calls).await;
 
     let mut failed: Vec<Vec<(&String, String)>> = vec![Vec::new(); messages.len()];
-    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut outcomes: SortedMap<String, usize> = SortedMap::new();
     for (i, account_id, result) in results {
         match result {
             Ok(v) => {
@@ -119,7 +119,7 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
         }
     }
 
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tallies: SortedMap<&str, Tally> = SortedMap::new();
     let (mut acked, mut retried) = (0usize, 0usize);
     for (i, m) in messages.iter().enumerate() {
         let body = m.body();
@@ -161,7 +161,7 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
 
 /// One statement per run in the batch, in one round trip. A failure is logged: the messages'
 /// fate (ack or retry) does not depend on the figures.
-async fn record(db: &Db, tallies: BTreeMap<&str, Tally>) {
+async fn record(db: &Db, tallies: SortedMap<&str, Tally>) {
     let now = clock::wall();
     let statements: Result<Vec<_>, _> = tallies
         .iter()
@@ -186,7 +186,7 @@ async fn dead_letters(batch: MessageBatch<SweepMessage>, env: &Env) -> worker::R
             Err(e) => logging::error("sweep.message_unreadable", json!({"error": e.to_string()})),
         }
     }
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tallies: SortedMap<&str, Tally> = SortedMap::new();
     for m in &messages {
         let body = m.body();
         logging::error(

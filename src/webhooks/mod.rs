@@ -9,7 +9,7 @@
 //! 500 with nothing partial (the event's batch, idempotency row included, was rolled back), so
 //! the sender's retry applies it cleanly.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use nudge_billing::{erp, stripe, LedgerChange, Outcome, SignatureError};
 use serde_json::{json, Value};
@@ -188,7 +188,7 @@ async fn receive_erp(
     })?;
     // One command per account with all of that account's events in delivery order: applied in
     // one D1 batch and evaluated once, whole, when the account has settled.
-    let mut by_account: BTreeMap<AccountId, Vec<LedgerEvent>> = BTreeMap::new();
+    let mut by_account: SortedMap<AccountId, Vec<LedgerEvent>> = SortedMap::new();
     for event in &events {
         by_account
             .entry(AccountId::from(event.account_ref()))
@@ -242,8 +242,8 @@ fn summary(answer: &LedgerAnswer) -> Value {
 async fn group_by_account(
     db: &Db,
     changes: Vec<LedgerChange>,
-) -> Result<BTreeMap<AccountId, Vec<LedgerChange>>, ApiError> {
-    let mut groups: BTreeMap<AccountId, Vec<LedgerChange>> = BTreeMap::new();
+) -> Result<SortedMap<AccountId, Vec<LedgerChange>>, ApiError> {
+    let mut groups: SortedMap<AccountId, Vec<LedgerChange>> = SortedMap::new();
     for change in changes {
         let account = match change.account_ref() {
             Some(a) => Some(a.to_string()),

@@ -15,7 +15,7 @@
 //! - Replays of a payment, credit note or dispute already in the book change nothing.
 //! - Nothing here panics or reads a clock; `now` stamps the event-log entries.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use nudge_core::dispute::{Dispute, DisputeCategory, DisputeStatus};
@@ -34,7 +34,7 @@ use crate::merge::{merge_contact, merge_invoice};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stamps {
     pub account: Option<DateTime<Utc>>,
-    pub invoices: BTreeMap<String, DateTime<Utc>>,
+    pub invoices: SortedMap<String, DateTime<Utc>>,
 }
 
 /// A payment waiting for a person: why, and what the matcher suggests.
@@ -50,7 +50,7 @@ pub struct Applied {
     /// Event-log entries, in order.
     pub events: Vec<LedgerEvent>,
     /// Payments that now wait in the unapplied-cash queue (by payment id).
-    pub review: BTreeMap<String, Review>,
+    pub review: SortedMap<String, Review>,
     /// Payments that left the queue (applied by a later match or by hand).
     pub reviewed: Vec<String>,
     /// Payments already waiting in the queue before these changes (the caller seeds it from

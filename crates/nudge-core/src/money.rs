@@ -4,7 +4,7 @@
 //! minor-unit exponent so that amounts sent in minor units (Stripe's cents, yen, fils) convert
 //! exactly. Totals across currencies are kept apart ([`Totals`]); nothing is ever converted silently.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -201,11 +201,11 @@ impl fmt::Display for Money {
 /// Sums kept per currency. Adding EUR to USD keeps two lines; it never converts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Totals(BTreeMap<Currency, Decimal>);
+pub struct Totals(SortedMap<Currency, Decimal>);
 
 impl Totals {
     pub fn new() -> Self {
-        Totals(BTreeMap::new())
+        Totals(SortedMap::new())
     }
 
     pub fn add(&mut self, currency: Currency, amount: Decimal) {

@@ -1,7 +1,7 @@
 //! Unapplied cash: money received that is not (yet) allocated to any invoice. It is the
 //! cash-application queue, and money a customer may already consider paid.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use chrono::NaiveDate;
 use nudge_core::money::Currency;
@@ -26,8 +26,8 @@ pub(crate) fn unapplied_cash(
     accounts: &[AccountFacts],
     to: NaiveDate,
     currency: Option<Currency>,
-) -> BTreeMap<Currency, UnappliedCash> {
-    let mut out: BTreeMap<Currency, UnappliedCash> = BTreeMap::new();
+) -> SortedMap<Currency, UnappliedCash> {
+    let mut out: SortedMap<Currency, UnappliedCash> = SortedMap::new();
     let payments = accounts.iter().flat_map(|f| f.book.payments.iter());
     for p in payments.filter(|p| p.received_on < to && currency.is_none_or(|c| c == p.currency)) {
         let unapplied = p.unapplied();

@@ -5,7 +5,7 @@
 //! or more), whatever Stripe's automatic collection is doing. So the stages' exposure adds up to
 //! the aging's overdue buckets exactly.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use chrono::NaiveDate;
 use nudge_core::ledger::{aging, Aging, Invoice};
@@ -94,7 +94,7 @@ pub(crate) struct Exposure {
     /// The whole book's aging at `to`, per currency.
     pub aging: Aging,
     /// Per currency, per stage: (accounts, overdue amount).
-    pub by_stage: BTreeMap<Currency, BTreeMap<String, (u32, Decimal)>>,
+    pub by_stage: SortedMap<Currency, SortedMap<String, (u32, Decimal)>>,
     pub escalation: Escalation,
 }
 
@@ -122,8 +122,8 @@ impl Exposure {
 /// Ages every account at `to` and groups the overdue part by the account's stage.
 pub(crate) fn exposure(views: &[AccountView<'_>], to: NaiveDate) -> Exposure {
     let mut book_aging = Aging::default();
-    let mut by_stage: BTreeMap<Currency, BTreeMap<String, (u32, Decimal)>> = BTreeMap::new();
-    let mut overdue_accounts: BTreeMap<String, u32> = BTreeMap::new();
+    let mut by_stage: SortedMap<Currency, SortedMap<String, (u32, Decimal)>> = SortedMap::new();
+    let mut overdue_accounts: SortedMap<String, u32> = SortedMap::new();
     let mut accounts_overdue = 0u32;
     for view in views {
         let a = aged(view, to);

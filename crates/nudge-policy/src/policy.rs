@@ -2,7 +2,7 @@
 //! strategic-account rules and optional late-payment charges. Loaded from JSON and validated with
 //! errors that name the offending field; every field has a sensible default, so `{}` is a policy.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use chrono::NaiveTime;
 use nudge_core::calendar::BusinessCalendar;
@@ -59,7 +59,7 @@ pub struct Courtesy {
     pub days_before_due: u32,
     /// Smallest invoice total that earns a courtesy notice, per currency; invoices in currencies
     /// not listed never get one (amounts are never converted).
-    pub min_amount: BTreeMap<Currency, Decimal>,
+    pub min_amount: SortedMap<Currency, Decimal>,
     /// The voice of the notice.
     pub tone: Tone,
 }
@@ -139,7 +139,7 @@ pub struct Behaviour {
     /// stage above `gentle_cap`.
     pub small_share_percent: Decimal,
     /// …or whose overdue amount is at most this in every currency it owes in (absolute "small").
-    pub small_amount: BTreeMap<Currency, Decimal>,
+    pub small_amount: SortedMap<Currency, Decimal>,
     /// The highest stage for such reliable payers.
     pub gentle_cap: Stage,
     /// Overdue invoices and overdue share (percent) from which the stage goes up one step.
@@ -147,7 +147,7 @@ pub struct Behaviour {
     /// See `many_invoices`.
     pub high_share_percent: Decimal,
     /// An overdue amount from which the stage goes up one step, per currency (empty = never).
-    pub large_exposure: BTreeMap<Currency, Decimal>,
+    pub large_exposure: SortedMap<Currency, Decimal>,
 }
 
 impl Default for Behaviour {
@@ -242,7 +242,7 @@ pub struct Review {
     /// An account invoiced within this many days is still trading: propose a credit hold.
     pub trading_recent_days: u32,
     /// Overdue exposure (per currency) from which a legal notice is proposed; empty = never.
-    pub legal_notice_min: BTreeMap<Currency, Decimal>,
+    pub legal_notice_min: SortedMap<Currency, Decimal>,
     /// Partly paying accounts with at least this many overdue invoices get a payment plan.
     pub payment_plan_min_invoices: u32,
 }
@@ -251,7 +251,7 @@ impl Default for Review {
     fn default() -> Self {
         Review {
             trading_recent_days: 90,
-            legal_notice_min: BTreeMap::new(),
+            legal_notice_min: SortedMap::new(),
             payment_plan_min_invoices: 3,
         }
     }
@@ -268,7 +268,7 @@ pub struct LateCharges {
     /// Margin over the reference rate, percent per year.
     pub margin_percent: Decimal,
     /// Fixed compensation per overdue invoice, per currency (e.g. EUR 40).
-    pub fixed_compensation: BTreeMap<Currency, Decimal>,
+    pub fixed_compensation: SortedMap<Currency, Decimal>,
     /// Charges are quoted in emails at this stage and later.
     pub from_stage: Stage,
     /// Days in the interest year (365 or 360).

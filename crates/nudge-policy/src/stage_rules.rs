@@ -2,7 +2,7 @@
 //! payment behaviour (chronic late payers earlier, reliable payers with little overdue gentler),
 //! raised by broad exposure, and never below the stage a broken promise paused at.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use nudge_core::money::Currency;
 use rust_decimal::prelude::ToPrimitive;
@@ -126,7 +126,7 @@ pub(crate) fn target_stage(
 }
 
 /// True when the overdue amount in some currency reaches that currency's threshold.
-fn exceeds_any(exposure: &[Exposure], thresholds: &BTreeMap<Currency, Decimal>) -> bool {
+fn exceeds_any(exposure: &[Exposure], thresholds: &SortedMap<Currency, Decimal>) -> bool {
     !thresholds.is_empty()
         && exposure
             .iter()
@@ -134,7 +134,7 @@ fn exceeds_any(exposure: &[Exposure], thresholds: &BTreeMap<Currency, Decimal>) 
 }
 
 /// True when every currency with an overdue amount has a threshold and stays at or under it.
-fn all_within(exposure: &[Exposure], thresholds: &BTreeMap<Currency, Decimal>) -> bool {
+fn all_within(exposure: &[Exposure], thresholds: &SortedMap<Currency, Decimal>) -> bool {
     !thresholds.is_empty()
         && exposure
             .iter()

@@ -6,7 +6,7 @@
 //! newer API versions (`invoice.charge`, `charge.invoice`, `payment_intent.invoice`) are read when
 //! an older account version still sends them.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use serde::Deserialize;
 
@@ -48,7 +48,7 @@ impl Expandable {
 
 /// Stripe metadata: string keys and (documented) string values; kept loose because integrations
 /// write numbers and nulls there too.
-pub type Metadata = BTreeMap<String, serde_json::Value>;
+pub type Metadata = SortedMap<String, serde_json::Value>;
 
 /// A postal address (only the country is read, for locale defaults).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

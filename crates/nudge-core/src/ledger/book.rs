@@ -1,7 +1,7 @@
 //! One account's whole ledger, as the adapter loads it, the domain changes it, and the adapter
 //! writes back only what changed.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub struct AccountBook {
     pub contacts: Vec<Contact>,
     pub invoices: Vec<Invoice>,
     pub payments: Vec<Payment>,
-    pub payment_refs: BTreeMap<String, PaymentRefs>,
+    pub payment_refs: SortedMap<String, PaymentRefs>,
     pub credit_notes: Vec<CreditNote>,
     pub promises: Vec<Promise>,
     pub disputes: Vec<Dispute>,
@@ -65,7 +65,7 @@ impl AccountBook {
             contacts: Vec::new(),
             invoices: Vec::new(),
             payments: Vec::new(),
-            payment_refs: BTreeMap::new(),
+            payment_refs: SortedMap::new(),
             credit_notes: Vec::new(),
             promises: Vec::new(),
             disputes: Vec::new(),

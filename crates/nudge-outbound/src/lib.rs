@@ -12,6 +12,7 @@
 //! book to a finished reminder; [`reply`] builds the answer to a customer's message.
 
 pub mod compose;
+mod filters;
 pub mod format;
 pub mod ids;
 pub mod locale;

@@ -380,6 +380,8 @@ fn build_env(
             AutoEscape::None
         }
     });
+    // Without minijinja's `builtins`, the few filters templates may use (crate::filters).
+    crate::filters::register(&mut env);
     env.set_fuel(Some(FUEL));
     // Includes nest a few levels; a template that includes itself stops here, cleanly.
     env.set_recursion_limit(RECURSION_LIMIT);

@@ -3,7 +3,8 @@
 //! Four entry points — `fetch` (webhooks, operator API), `scheduled` (dunning sweeps), `queue`
 //! (the sweep's fan-out: evaluating the accounts a queue-mode sweep enqueued) and `email`
 //! (customer replies) — plus the per-account Durable Object [`account::AccountObject`],
-//! which serialises everything that happens to one customer account. Each module here translates
+//! which serialises everything that happens to one customer account. Each entry point first
+//! installs the runtime's timezone rules ([`zone`]). Each module here translates
 //! between Cloudflare's runtime and the domain; decisions are made in the `nudge-*` crates.
 
 mod account;
@@ -22,6 +23,7 @@ mod outbound;
 mod store;
 mod sweep;
 mod webhooks;
+mod zone;
 
 use worker::{
     event, Context, Env, ForwardableEmailMessage, MessageBatch, Request, Response, ScheduleContext,
@@ -32,11 +34,13 @@ pub use account::AccountObject;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    zone::install();
     Ok(http::handle(req, env).await)
 }
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    zone::install();
     sweep::on_cron(&event.cron(), env).await;
 }
 
@@ -46,10 +50,12 @@ async fn queue(
     env: Env,
     _ctx: Context,
 ) -> worker::Result<()> {
+    zone::install();
     sweep::consumer::consume(batch, env).await
 }
 
 #[event(email)]
 async fn email(message: ForwardableEmailMessage, env: Env, _ctx: Context) -> worker::Result<()> {
+    zone::install();
     inbound_email::receive(message, env).await
 }

@@ -161,7 +161,7 @@ fn build(f: &FSnapshot) -> (AccountSnapshot, DateTime<Utc>) {
     let today: NaiveDate = now.date_naive();
     let day = |offset: i64| today + Duration::days(offset);
     let mut account = Account::new("acc_1", "Acme GmbH");
-    account.timezone = pick(&TZS, f.tz);
+    account.timezone = pick(&TZS, f.tz).into();
     account.locale = ["en-US", "de-DE", "fr-FR", "xx"][usize::from(f.locale) % 4].to_string();
     account.strategic = f.strategic;
     account.dunning_enabled = f.dunning_enabled;

@@ -82,6 +82,9 @@ fn reply<A: Serialize>(result: Result<A, AccountError>, ctx: &AccountCtx<'_>) ->
 
 impl DurableObject for AccountObject {
     fn new(state: State, env: Env) -> Self {
+        // The object's fetch and alarm are entry points of their own (no Worker handler ran
+        // in this isolate necessarily); installing here covers both.
+        crate::zone::install();
         Self {
             state,
             env,

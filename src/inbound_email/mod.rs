@@ -137,7 +137,7 @@ async fn process(live: &Live<'_>, raw: &[u8]) -> Result<(), ApiError> {
         now: live.now,
         timezone: timezone
             .or_else(|| live.config.default_timezone.parse().ok())
-            .unwrap_or(chrono_tz::Tz::UTC),
+            .unwrap_or(nudge_core::zone::Zone::UTC),
         locale: locale.unwrap_or_else(|| live.config.default_locale.clone()),
     };
     let classification = nudge_inbound::classify_email(&email, &ctx);
@@ -359,7 +359,7 @@ mod tests {
     fn stored_classifications_cap_the_new_text_on_a_char_boundary() {
         let ctx = Context {
             now: chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default(),
-            timezone: chrono_tz::Tz::UTC,
+            timezone: nudge_core::zone::Zone::UTC,
             locale: "en-GB".into(),
         };
         let body = "é".repeat(MAX_STORED_NEW_TEXT + 10);

@@ -27,7 +27,7 @@ fn classify_returns_the_cli_json_and_changes_nothing() {
         now: DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::Europe__London,
+        timezone: chrono_tz::Tz::Europe__London.into(),
         locale: "en-GB".into(),
     };
     let expected = serde_json::to_value(classify(MESSAGE.as_bytes(), &ctx).unwrap()).unwrap();

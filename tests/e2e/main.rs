@@ -43,3 +43,4 @@ mod templates;
 mod webhooks_erp;
 mod webhooks_fixtures;
 mod webhooks_stripe;
+mod zones;

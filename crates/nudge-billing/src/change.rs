@@ -20,10 +20,10 @@
 //! 4. Re-evaluate the account.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use nudge_core::dispute::{DisputeCategory, DisputeStatus};
 use nudge_core::ledger::{Account, Contact, CreditNote, Invoice, Payment};
 use nudge_core::money::Currency;
+use nudge_core::zone::Zone;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -69,8 +69,8 @@ impl Outcome {
 pub struct AccountUpsert {
     pub name: Option<String>,
     pub currency: Option<Currency>,
-    #[serde(with = "opt_tz", default)]
-    pub timezone: Option<Tz>,
+    #[serde(default)]
+    pub timezone: Option<Zone>,
     pub locale: Option<String>,
     pub payment_terms_days: Option<u32>,
     pub strategic: Option<bool>,
@@ -301,29 +301,6 @@ impl LedgerChange {
     }
 }
 
-/// Serialises an optional timezone as its IANA name.
-mod opt_tz {
-    use chrono_tz::Tz;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(tz: &Option<Tz>, s: S) -> Result<S::Ok, S::Error> {
-        match tz {
-            Some(tz) => s.serialize_some(tz.name()),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tz>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(name) => name
-                .parse::<Tz>()
-                .map(Some)
-                .map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA timezone"))),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,7 +312,7 @@ mod tests {
         account.tags = vec!["vip".into()];
         let upsert = AccountUpsert {
             name: Some("Globex".into()),
-            timezone: Some(chrono_tz::Europe::Berlin),
+            timezone: Some("Europe/Berlin".parse().unwrap()),
             oldest_first_allocation: Some(true),
             ..AccountUpsert::default()
         };

@@ -55,7 +55,7 @@ fn the_documented_examples_parse_and_map() {
             ..
         } => {
             assert_eq!(account_ref, "erp:C-100");
-            assert_eq!(account.timezone, Some(chrono_tz::Europe::Berlin));
+            assert_eq!(account.timezone, Some(chrono_tz::Europe::Berlin.into()));
             assert_eq!(account.strategic, Some(false));
         }
         other => panic!("{other:?}"),

@@ -117,7 +117,7 @@ fn record_column_layout() {
         LedgerChange::UpsertAccount { account, .. } => {
             assert_eq!(account.strategic, Some(true));
             assert_eq!(account.payment_terms_days, Some(45));
-            assert_eq!(account.timezone, Some(chrono_tz::America::New_York));
+            assert_eq!(account.timezone, Some(chrono_tz::America::New_York.into()));
         }
         other => panic!("{other:?}"),
     }

@@ -78,7 +78,7 @@ fn customer_created_upserts_the_account_and_an_ap_contact() {
     assert_eq!(account.name.as_deref(), Some("Globex GmbH"));
     assert_eq!(account.currency, Some(Currency::EUR));
     assert_eq!(account.locale.as_deref(), Some("de-DE"));
-    assert_eq!(account.timezone, Some(chrono_tz::Europe::Berlin));
+    assert_eq!(account.timezone, Some(chrono_tz::Europe::Berlin.into()));
     assert_eq!(contact.email, "ap@globex.example");
     assert_eq!(contact.role, ContactRole::Ap);
 }

@@ -16,6 +16,7 @@ pub mod order;
 pub mod promise;
 pub mod promise_assessment;
 pub mod sorted_map;
+pub mod zone;
 
 /// Builders for tests, here and (feature `test-support`, a dev-dependency only) in the other
 /// crates, so that one place knows how a plain EUR invoice or payment is written.

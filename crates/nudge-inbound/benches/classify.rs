@@ -37,7 +37,7 @@ fn bench(c: &mut Criterion) {
         now: DateTime::parse_from_rfc3339("2026-11-03T09:42:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::Europe__London,
+        timezone: chrono_tz::Tz::Europe__London.into(),
         locale: "en-GB".into(),
     };
     let messages: Vec<Vec<u8>> = REPLIES.iter().map(|r| message(r)).collect();

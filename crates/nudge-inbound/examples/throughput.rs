@@ -24,7 +24,7 @@ fn main() {
         now: DateTime::parse_from_rfc3339("2026-11-03T09:42:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::Europe__London,
+        timezone: chrono_tz::Tz::Europe__London.into(),
         locale: "en-GB".into(),
     };
     let start = std::time::Instant::now();

@@ -1,8 +1,8 @@
 //! From a raw message to the Classification JSON of issue 5.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use nudge_core::dispute::DisputeCategory;
+use nudge_core::zone::Zone;
 use nudge_mail::{Email, Limits, Machine, MailError, RemittanceLine};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ pub struct Context {
     /// When the message was received (relative dates count from this instant's local day).
     pub now: DateTime<Utc>,
     /// The account's timezone: "tomorrow" is tomorrow there.
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// BCP 47 locale of the account (`en-US`, `en-GB`, `de-DE`, …): decides `12/03`.
     pub locale: String,
 }

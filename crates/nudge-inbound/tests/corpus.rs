@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use chrono_tz::Tz;
+use nudge_core::zone::Zone;
 use nudge_inbound::{classify, Classification, Context, Intent};
 use serde_json::Value;
 
@@ -68,11 +68,11 @@ fn cases() -> Vec<Case> {
 
 fn context(case: &Case) -> Context {
     let ctx = case.expected.get("context");
-    let timezone: Tz = ctx
+    let timezone: Zone = ctx
         .and_then(|c| c.get("timezone"))
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(Tz::UTC);
+        .unwrap_or(Zone::UTC);
     let locale = ctx
         .and_then(|c| c.get("locale"))
         .and_then(Value::as_str)

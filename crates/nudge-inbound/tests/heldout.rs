@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use nudge_core::zone::Zone;
 use nudge_inbound::{classify, Context};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -74,11 +74,11 @@ fn cases() -> Vec<Case> {
 /// `now` from `context.now` when given, else the Date header.
 fn context(case: &Case) -> Context {
     let ctx = case.expected.get("context");
-    let timezone: Tz = ctx
+    let timezone: Zone = ctx
         .and_then(|c| c.get("timezone"))
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
-        .unwrap_or(Tz::UTC);
+        .unwrap_or(Zone::UTC);
     let locale = ctx
         .and_then(|c| c.get("locale"))
         .and_then(Value::as_str)

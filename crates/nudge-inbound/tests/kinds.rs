@@ -9,7 +9,7 @@ fn ctx() -> Context {
         now: DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::Europe__London,
+        timezone: chrono_tz::Tz::Europe__London.into(),
         locale: "en-GB".into(),
     }
 }
@@ -43,7 +43,7 @@ fn receipt_day_is_taken_in_the_account_timezone() {
     c.now = DateTime::parse_from_rfc3339("2026-11-29T23:30:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    c.timezone = chrono_tz::Tz::Europe__Berlin;
+    c.timezone = chrono_tz::Tz::Europe__Berlin.into();
     let r = classify(raw.as_bytes(), &c).unwrap();
     assert_eq!(
         r.promise.unwrap().date,

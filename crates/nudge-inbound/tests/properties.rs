@@ -14,7 +14,7 @@ fn ctx(locale: &str) -> Context {
         now: DateTime::parse_from_rfc3339("2026-11-30T09:00:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::Europe__Berlin,
+        timezone: chrono_tz::Tz::Europe__Berlin.into(),
         locale: locale.to_string(),
     }
 }

@@ -18,7 +18,7 @@ Content-Type: text/csv; name=\"remittance.csv\"\r\nContent-Disposition: attachme
         now: DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::UTC,
+        timezone: chrono_tz::Tz::UTC.into(),
         locale: "en-GB".into(),
     };
     let c = classify(raw.as_bytes(), &ctx).unwrap();

@@ -112,7 +112,7 @@ fn classify_dir(dir: &Path) -> (Stats, BTreeMap<String, nudge_inbound::Classific
         now: DateTime::parse_from_rfc3339("2026-11-30T10:00:00Z")
             .unwrap()
             .with_timezone(&Utc),
-        timezone: chrono_tz::Tz::UTC,
+        timezone: chrono_tz::Tz::UTC.into(),
         locale: "en-US".into(),
     };
     for f in files {

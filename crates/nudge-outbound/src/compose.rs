@@ -280,7 +280,7 @@ mod tests {
 
     fn book() -> AccountBook {
         let mut a = Account::new("erp:C-1", "Globex");
-        a.timezone = chrono_tz::Europe::Berlin;
+        a.timezone = chrono_tz::Europe::Berlin.into();
         let mut b = AccountBook::new(a);
         b.contacts.push(Contact {
             email: "anna@globex.example".into(),

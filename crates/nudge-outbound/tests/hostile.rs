@@ -78,7 +78,7 @@ fn html_part(raw: &str) -> String {
 
 fn hostile_book() -> AccountBook {
     let mut a = Account::new("erp:C-1", format!("{INJECT} {SCRIPT} & Co"));
-    a.timezone = chrono_tz::Europe::Berlin;
+    a.timezone = chrono_tz::Europe::Berlin.into();
     let mut b = AccountBook::new(a);
     b.contacts.push(Contact {
         email: "anna@globex.example".into(),

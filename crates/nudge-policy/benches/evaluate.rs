@@ -51,7 +51,7 @@ fn account(r: &mut Rng, n: usize) -> AccountSnapshot {
         chrono_tz::UTC,
     ];
     let mut a = Account::new(format!("acc_{n}"), format!("Customer {n}"));
-    a.timezone = tzs[r.below(5) as usize];
+    a.timezone = tzs[r.below(5) as usize].into();
     a.strategic = r.chance(10);
     a.owner = Some("owner@us.test".into());
     let currency = if r.chance(20) {

@@ -8,8 +8,8 @@
 //! the snapshot; nothing the caller owns changes.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use chrono_tz::Tz;
 use nudge_core::approval::{Approval, ApprovalStatus};
+use nudge_core::zone::Zone;
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{Action, Decision, ProposedAction, Send, Task};
@@ -206,7 +206,7 @@ pub fn preview(
     }
 }
 
-fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
+fn local(t: DateTime<Utc>, tz: Zone) -> DateTime<FixedOffset> {
     t.with_timezone(&tz).fixed_offset()
 }
 

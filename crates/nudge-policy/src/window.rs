@@ -2,8 +2,8 @@
 //! account's local time. Outside it, the decision says when the window next opens.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Tz;
 use nudge_core::calendar::BusinessCalendar;
+use nudge_core::zone::Zone;
 
 use crate::policy::SendWindow;
 
@@ -11,12 +11,12 @@ use crate::policy::SendWindow;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LocalNow {
     pub now: DateTime<Utc>,
-    pub tz: Tz,
+    pub tz: Zone,
     pub local: NaiveDateTime,
 }
 
 impl LocalNow {
-    pub fn new(now: DateTime<Utc>, tz: Tz) -> Self {
+    pub fn new(now: DateTime<Utc>, tz: Zone) -> Self {
         LocalNow {
             now,
             tz,
@@ -72,7 +72,7 @@ impl LocalNow {
 
 /// A local time to UTC. In a DST gap (the time does not exist) the first valid time after it is
 /// used; in a fold, the earlier of the two.
-pub(crate) fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+pub(crate) fn to_utc(tz: Zone, local: NaiveDateTime) -> DateTime<Utc> {
     for shift in 0..4 {
         let Some(candidate) = local.checked_add_signed(Duration::minutes(30 * shift)) else {
             break;
@@ -99,20 +99,29 @@ mod tests {
         let w = SendWindow::default();
         let cal = BusinessCalendar::default();
         // Friday 2026-11-27 18:30 in Berlin (17:30 UTC): after hours → Monday 09:00 Berlin.
-        let l = LocalNow::new(utc("2026-11-27T17:30:00Z"), chrono_tz::Europe::Berlin);
+        let l = LocalNow::new(
+            utc("2026-11-27T17:30:00Z"),
+            chrono_tz::Europe::Berlin.into(),
+        );
         assert!(!l.in_window(&w, &cal));
         assert_eq!(
             l.opening_on_or_after(l.today(), &w, &cal),
             utc("2026-11-30T08:00:00Z")
         );
         // Monday 07:00 New York = 12:00 UTC: opens at 09:00 local = 14:00 UTC.
-        let l = LocalNow::new(utc("2026-11-30T12:00:00Z"), chrono_tz::America::New_York);
+        let l = LocalNow::new(
+            utc("2026-11-30T12:00:00Z"),
+            chrono_tz::America::New_York.into(),
+        );
         assert_eq!(
             l.opening_on_or_after(l.today(), &w, &cal),
             utc("2026-11-30T14:00:00Z")
         );
         // Inside the window: now.
-        let l = LocalNow::new(utc("2026-11-30T15:00:00Z"), chrono_tz::America::New_York);
+        let l = LocalNow::new(
+            utc("2026-11-30T15:00:00Z"),
+            chrono_tz::America::New_York.into(),
+        );
         assert!(l.in_window(&w, &cal));
         assert_eq!(
             l.opening_on_or_after(l.today(), &w, &cal),
@@ -122,12 +131,18 @@ mod tests {
 
     #[test]
     fn offset_shortcut_agrees_across_dst_changes() {
-        let l = LocalNow::new(utc("2026-03-20T12:00:00Z"), chrono_tz::Europe::Berlin);
+        let l = LocalNow::new(
+            utc("2026-03-20T12:00:00Z"),
+            chrono_tz::Europe::Berlin.into(),
+        );
         for day in 20..31 {
             let local = NaiveDate::from_ymd_opt(2026, 3, day)
                 .unwrap()
                 .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap());
-            assert_eq!(l.utc_of(local), to_utc(chrono_tz::Europe::Berlin, local));
+            assert_eq!(
+                l.utc_of(local),
+                to_utc(chrono_tz::Europe::Berlin.into(), local)
+            );
         }
     }
 
@@ -138,7 +153,7 @@ mod tests {
             .unwrap()
             .and_time(NaiveTime::from_hms_opt(2, 30, 0).unwrap());
         assert_eq!(
-            to_utc(chrono_tz::Europe::Berlin, local),
+            to_utc(chrono_tz::Europe::Berlin.into(), local),
             utc("2026-03-29T01:00:00Z")
         );
     }

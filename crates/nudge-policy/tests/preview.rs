@@ -278,7 +278,7 @@ fn the_same_input_gives_the_same_preview_which_survives_json() {
         inv("b", days_ago(3), "250"),
         inv("c", days_ahead(6), "9000"),
     ]);
-    s.account.timezone = chrono_tz::America::New_York;
+    s.account.timezone = chrono_tz::America::New_York.into();
     let a = preview(&s, &p, now(), days(45));
     let b = preview(&s.clone(), &p, now(), days(45));
     assert_eq!(a, b);

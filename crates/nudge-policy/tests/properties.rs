@@ -74,7 +74,7 @@ prop_compose! {
     ) -> AccountSnapshot {
         let mut s = snapshot(invoices);
         s.account.strategic = strategic;
-        s.account.timezone = TZS[tz];
+        s.account.timezone = TZS[tz].into();
         s.contacts = contacts.iter().enumerate().map(|(i, (role, status, pref))| {
             let role = [ContactRole::Ap, ContactRole::Buyer, ContactRole::Approver, ContactRole::Owner, ContactRole::Other][usize::from(*role)];
             let status = [ContactStatus::Active, ContactStatus::Bounced, ContactStatus::OptedOut][usize::from(*status)];
@@ -222,7 +222,7 @@ proptest! {
     ) {
         let p = Policy::default();
         let mut s = snapshot(vec![inv("a", today() - Duration::days(due_ago), &total.to_string())]);
-        s.account.timezone = TZS[tz];
+        s.account.timezone = TZS[tz].into();
         s.account.strategic = strategic;
         let mut t = now();
         let mut approval_or_task = false;

@@ -314,7 +314,7 @@ fn outside_the_send_window_says_when_it_opens() {
     assert_eq!(d.next_evaluation_at, utc("2026-11-30T08:00:00Z"));
     // Same UTC time in New York is 02:30: opens at 14:00 UTC.
     let mut ny = s.clone();
-    ny.account.timezone = chrono_tz::America::New_York;
+    ny.account.timezone = chrono_tz::America::New_York.into();
     let d = eval(&ny, &p, utc("2026-11-30T07:30:00Z"));
     assert_eq!(d.next_evaluation_at, utc("2026-11-30T14:00:00Z"));
 }
@@ -734,7 +734,7 @@ fn send_windows_follow_daylight_saving_time() {
         NaiveDate::from_ymd_opt(2026, 2, 20).unwrap(),
         "100",
     )]);
-    s.account.timezone = chrono_tz::America::New_York;
+    s.account.timezone = chrono_tz::America::New_York.into();
     // Friday 2026-03-06, EST (UTC−5): 13:30 UTC is 08:30 local → opens 14:00 UTC.
     let d = eval(&s, &p, utc("2026-03-06T13:30:00Z"));
     assert!(has(&d, ReasonCode::OutsideSendWindow));

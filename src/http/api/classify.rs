@@ -14,7 +14,7 @@ pub async fn classify(mut call: Call<'_>) -> Result<Value, ApiError> {
     let req = &mut call.req;
     let mut now: Option<DateTime<Utc>> = None;
     let mut locale = "en-US".to_string();
-    let mut timezone = chrono_tz::Tz::UTC;
+    let mut timezone = nudge_core::zone::Zone::UTC;
     for (k, v) in super::params::query_pairs(req) {
         match k.as_str() {
             "now" => {

@@ -6,13 +6,13 @@
 //! with `adjusts_invoices: false` because the invoice snapshots already include their effect.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use nudge_core::dispute::{DisputeCategory, DisputeStatus};
 use nudge_core::ledger::{
     Allocation, Contact, ContactRole, ContactStatus, CreditNote as CoreCreditNote,
     Invoice as CoreInvoice, InvoiceStatus, Payment,
 };
 use nudge_core::money::Currency;
+use nudge_core::zone::Zone;
 use rust_decimal::Decimal;
 
 use super::event::{StripeEvent, StripeObject};
@@ -135,7 +135,7 @@ fn customer_changes(c: &Customer, at: DateTime<Utc>) -> Vec<LedgerChange> {
         name: Some(name.clone()),
         currency: c.currency.as_deref().and_then(|s| Currency::parse(s).ok()),
         // Stripe has no timezone field; integrations commonly keep one in metadata.
-        timezone: metadata_str("timezone").and_then(|s| s.parse::<Tz>().ok()),
+        timezone: metadata_str("timezone").and_then(|s| s.parse::<Zone>().ok()),
         locale: c
             .preferred_locales
             .as_ref()

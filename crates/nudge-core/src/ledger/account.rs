@@ -1,10 +1,10 @@
 //! Accounts (the customer we collect from) and the people we write to there.
 
-use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
+use crate::zone::Zone;
 
 /// A customer account. Nudge escalates per account, never per invoice.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,8 +19,7 @@ pub struct Account {
     /// The account's usual invoicing currency; invoices may still be in others.
     pub currency: Option<Currency>,
     /// IANA timezone used for send windows and for reading dates in replies.
-    #[serde(with = "tz_serde")]
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// BCP 47 locale (`de-DE`), chooses template language and day/month order.
     pub locale: String,
     /// Payment terms in days (net 30), informational.
@@ -44,7 +43,7 @@ impl Account {
             erp_id: None,
             name: name.into(),
             currency: None,
-            timezone: Tz::UTC,
+            timezone: Zone::UTC,
             locale: "en-US".to_string(),
             payment_terms_days: None,
             strategic: false,
@@ -53,22 +52,6 @@ impl Account {
             tags: Vec::new(),
             dunning_enabled: true,
         }
-    }
-}
-
-/// Serialises a timezone as its IANA name.
-pub(crate) mod tz_serde {
-    use chrono_tz::Tz;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(tz.name())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
-        let name = String::deserialize(d)?;
-        name.parse::<Tz>()
-            .map_err(|_| serde::de::Error::custom(format!("`{name}` is not an IANA timezone")))
     }
 }
 

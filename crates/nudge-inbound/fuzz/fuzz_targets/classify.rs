@@ -9,7 +9,7 @@ use nudge_inbound::{classify, dates, Context};
 fuzz_target!(|data: &[u8]| {
     let now = DateTime::<Utc>::from_timestamp(1_795_000_000, 0).unwrap_or_default();
     for (locale, timezone) in [("en-US", chrono_tz::Tz::America__New_York), ("de-DE", chrono_tz::Tz::Europe__Berlin)] {
-        let ctx = Context { now, timezone, locale: locale.to_string() };
+        let ctx = Context { now, timezone: timezone.into(), locale: locale.to_string() };
         if let Ok(c) = classify(data, &ctx) {
             for s in &c.intents {
                 assert!((0.0..=1.0).contains(&s.confidence));

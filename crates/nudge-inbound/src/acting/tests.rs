@@ -57,7 +57,7 @@ fn classification(body: &str, extra_headers: &str) -> Classification {
     );
     let ctx = Context {
         now: now(),
-        timezone: chrono_tz::Tz::UTC,
+        timezone: nudge_core::zone::Zone::UTC,
         locale: "en-GB".into(),
     };
     classify(raw.as_bytes(), &ctx).unwrap()

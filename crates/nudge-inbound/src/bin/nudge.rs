@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
+use nudge_core::zone::Zone;
 use nudge_inbound::{classify, Context};
 
 const USAGE: &str = "usage: nudge classify FILE.eml [--now RFC3339] [--locale TAG] [--timezone TZ]";
@@ -33,7 +33,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut file = None;
     let mut now = None;
     let mut locale = "en-US".to_string();
-    let mut timezone = Tz::UTC;
+    let mut timezone = Zone::UTC;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value\n{USAGE}"));
         match arg.as_str() {

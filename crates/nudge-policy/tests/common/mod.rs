@@ -35,7 +35,7 @@ pub fn dec(s: &str) -> Decimal {
 
 pub fn account() -> Account {
     let mut a = Account::new("acc_1", "Acme GmbH");
-    a.timezone = chrono_tz::Europe::Berlin;
+    a.timezone = chrono_tz::Europe::Berlin.into();
     a.owner = Some("owner@us.test".into());
     a
 }

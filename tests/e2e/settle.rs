@@ -78,6 +78,10 @@ fn one_delivery_of_a_whole_account_sends_one_reminder_naming_every_invoice() {
     for number in ["INV-S-0001", "INV-S-0002", "INV-S-0003"] {
         assert!(mail.contains(number), "{number} missing from:\n{mail}");
     }
+    // The evaluation is logged after its send returns, so its line can trail the `.eml` file.
+    app.eventually("the settled evaluation logged", || {
+        (!evaluations(&app, "settled").is_empty()).then_some(())
+    });
     let settled = evaluations(&app, "settled");
     assert_eq!(settled.len(), 1, "{settled:?}");
     assert_eq!(settled[0]["outcome"], "sent", "{settled:?}");

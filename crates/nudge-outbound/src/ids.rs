@@ -17,7 +17,7 @@ pub fn message_id(step_key: &str, account_id: &str, domain: &str) -> String {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    let local = data_encoding::BASE32_DNSSEC.encode(digest.get(..16).unwrap_or(&digest));
+    let local = crate::base32::encode(digest.get(..16).unwrap_or(&digest));
     let domain: String = domain
         .trim()
         .trim_matches('.')

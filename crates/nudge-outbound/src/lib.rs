@@ -11,6 +11,7 @@
 //! [`compose`] goes one step earlier: from a policy decision (`nudge-policy`) and the account's
 //! book to a finished reminder; [`reply`] builds the answer to a customer's message.
 
+mod base32;
 pub mod compose;
 mod filters;
 pub mod format;

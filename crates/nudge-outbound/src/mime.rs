@@ -203,7 +203,7 @@ fn boundary_for(message_id: &str, rendered: &Rendered) -> String {
     let digest = h.finalize();
     format!(
         "=_nudge_{}",
-        data_encoding::HEXLOWER.encode(digest.get(..16).unwrap_or(&digest))
+        hex::encode(digest.get(..16).unwrap_or(&digest))
     )
 }
 

@@ -26,14 +26,12 @@ pub fn reply_token(account_id: &str, secret: &[u8]) -> String {
     let tag = mac(account_id, secret)
         .map(|m| m.finalize().into_bytes().to_vec())
         .unwrap_or_default();
-    data_encoding::BASE32_DNSSEC.encode(tag.get(..TOKEN_BYTES).unwrap_or(&tag))
+    crate::base32::encode(tag.get(..TOKEN_BYTES).unwrap_or(&tag))
 }
 
 /// True when `token` (any case) is `account_id`'s token under `secret`; constant-time.
 pub fn verify_reply_token(token: &str, account_id: &str, secret: &[u8]) -> bool {
-    let Ok(bytes) =
-        data_encoding::BASE32_DNSSEC.decode(token.trim().to_ascii_lowercase().as_bytes())
-    else {
+    let Some(bytes) = crate::base32::decode(&token.trim().to_ascii_lowercase()) else {
         return false;
     };
     if bytes.len() != TOKEN_BYTES {

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod dispute;
 pub mod dispute_effects;
 pub mod event_log;
+pub mod json_path;
 pub mod ledger;
 pub mod money;
 pub mod money_arith;

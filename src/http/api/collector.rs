@@ -237,10 +237,7 @@ mod tests {
 
     #[test]
     fn an_owner_of_null_clears_and_an_absent_owner_keeps() {
-        let parse = |s: &str| {
-            let mut de = serde_json::Deserializer::from_str(s);
-            serde_path_to_error::deserialize::<_, OwnerBody>(&mut de).unwrap()
-        };
+        let parse = |s: &str| nudge_core::json_path::from_str::<OwnerBody>(s).unwrap();
         assert_eq!(parse(r#"{"owner": null}"#).owner, Some(None));
         assert_eq!(parse(r#"{"strategic": true}"#).owner, None);
         assert_eq!(parse(r#"{"owner": "kim"}"#).owner, Some(Some("kim".into())));

@@ -99,17 +99,12 @@ pub async fn typed<T: serde::de::DeserializeOwned>(req: &mut Request) -> Result<
     if serde_json::from_str::<serde_json::Value>(&text).is_err() {
         return Err(ApiError::BadRequest("body: not JSON".into()));
     }
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." {
+    nudge_core::json_path::from_str(&text).map_err(|e| {
+        let path = if e.path.is_empty() {
             "body".to_string()
         } else {
-            path
+            e.path
         };
-        ApiError::Validation(vec![nudge_billing::FieldError::new(
-            path,
-            e.into_inner().to_string(),
-        )])
+        ApiError::Validation(vec![nudge_billing::FieldError::new(path, e.message)])
     })
 }

@@ -189,15 +189,13 @@ enum Kind {
 }
 
 fn typed<T: DeserializeOwned>(raw: &RawValue) -> Result<T, BillingError> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." {
+    nudge_core::json_path::from_str(raw.get()).map_err(|e| {
+        let path = if e.path.is_empty() {
             "data.object".to_string()
         } else {
-            format!("data.object.{path}")
+            format!("data.object.{}", e.path)
         };
-        BillingError::field(path, e.into_inner().to_string())
+        BillingError::field(path, e.message)
     })
 }
 

@@ -68,10 +68,10 @@ impl Faults {
             return Ok(false);
         }
         let key = format!("fault_used:{}", fault.name());
-        if storage.get::<bool>(&key).await?.is_some() {
+        if crate::storage::has(storage, &key).await? {
             return Ok(false);
         }
-        storage.put(&key, true).await?;
+        crate::storage::put_text(storage, &key, "1").await?;
         crate::logging::info("fault.injected", serde_json::json!({"fault": fault.name()}));
         Ok(true)
     }

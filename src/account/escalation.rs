@@ -65,12 +65,14 @@ pub struct Memory {
 
 /// Loads the memory (empty for a new object).
 pub async fn load(storage: &Storage) -> worker::Result<Memory> {
-    Ok(storage.get::<Memory>(KEY).await?.unwrap_or_default())
+    Ok(crate::storage::get::<Memory>(storage, KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Stores the memory.
 pub async fn save(storage: &Storage, memory: &Memory) -> worker::Result<()> {
-    storage.put(KEY, memory).await
+    crate::storage::put(storage, KEY, memory).await
 }
 
 /// Outcome of trying to record a step.

@@ -142,8 +142,8 @@ pub async fn handle(ctx: &AccountCtx<'_>, cmd: LedgerBatch) -> Result<LedgerAnsw
         // key twice, so D1 rolls the whole batch back; the sender's retry then succeeds.
         let key = format!("test_failed:{source}:{}", event.event_id);
         let storage = ctx.state.storage();
-        if storage.get::<bool>(&key).await?.is_none() {
-            storage.put(&key, true).await?;
+        if !crate::storage::has(&storage, &key).await? {
+            crate::storage::put_text(&storage, &key, "1").await?;
             statements.push(webhook_events::applied(
                 db,
                 source,

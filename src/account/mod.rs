@@ -35,7 +35,7 @@ use serde::Serialize;
 use serde_json::json;
 use worker::{durable_object, wasm_bindgen, DurableObject, Env, Request, Response, State};
 
-use crate::http::error::json_response;
+use crate::http::error::{json_response, json_text_response};
 use crate::ids::AccountId;
 use crate::logging;
 
@@ -59,7 +59,8 @@ fn reply<A: Serialize>(result: Result<A, AccountError>, ctx: &AccountCtx<'_>) ->
         d1_statements: ctx.db.statements(),
     };
     let (status, body) = match result {
-        Ok(answer) => (200, serde_json::to_value(Reply::Ok { answer, io })),
+        // Straight to text: through a `Value` would compile a second serialiser per answer.
+        Ok(answer) => (200, serde_json::to_string(&Reply::Ok { answer, io })),
         Err(error) => {
             logging::error(
                 "account.command_failed",
@@ -67,12 +68,12 @@ fn reply<A: Serialize>(result: Result<A, AccountError>, ctx: &AccountCtx<'_>) ->
             );
             (
                 error.status(),
-                serde_json::to_value(Reply::<()>::Err { error, io }),
+                serde_json::to_string(&Reply::<()>::Err { error, io }),
             )
         }
     };
     match body {
-        Ok(body) => json_response(&body, status),
+        Ok(body) => json_text_response(body, status),
         Err(e) => json_response(
             &json!({"err": {"error": {"kind": "runtime", "detail": e.to_string()}, "io": io}}),
             500,
@@ -105,18 +106,19 @@ impl DurableObject for AccountObject {
                     error,
                     io: Io::default(),
                 };
-                return Ok(json_response(
-                    &serde_json::to_value(body).unwrap_or_default(),
+                return Ok(json_text_response(
+                    serde_json::to_string(&body).unwrap_or_else(|_| "null".into()),
                     400,
                 ));
             }
         };
         let storage = self.state.storage();
-        if storage.get::<String>(ACCOUNT_ID_KEY).await?.as_deref()
+        if crate::storage::text(&storage, ACCOUNT_ID_KEY)
+            .await?
+            .as_deref()
             != Some(envelope.account_id.as_str())
         {
-            storage
-                .put(ACCOUNT_ID_KEY, envelope.account_id.as_str())
+            crate::storage::put_text(&storage, ACCOUNT_ID_KEY, envelope.account_id.as_str())
                 .await?;
         }
         let ctx = AccountCtx::new(&self.state, &self.env, envelope.account_id)?;
@@ -134,13 +136,14 @@ impl DurableObject for AccountObject {
 
     async fn alarm(&self) -> worker::Result<Response> {
         let _turn = self.gate.enter().await;
-        let Some(account_id) = self.state.storage().get::<String>(ACCOUNT_ID_KEY).await? else {
+        let Some(account_id) = crate::storage::text(&self.state.storage(), ACCOUNT_ID_KEY).await?
+        else {
             return Ok(json_response(&json!({"skipped": "no account"}), 200));
         };
         let ctx = AccountCtx::new(&self.state, &self.env, AccountId::from(account_id))?;
         match settle::on_alarm(&ctx).await {
-            Ok(evaluation) => Ok(json_response(
-                &serde_json::to_value(evaluation).unwrap_or_default(),
+            Ok(evaluation) => Ok(json_text_response(
+                serde_json::to_string(&evaluation).unwrap_or_else(|_| "null".into()),
                 200,
             )),
             Err(err) => {

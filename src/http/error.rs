@@ -102,11 +102,16 @@ impl From<crate::account::AccountError> for ApiError {
 
 /// A JSON response with the given status. Infallible, so request paths never need to unwrap.
 pub fn json_response(body: &serde_json::Value, status: u16) -> Response {
+    json_text_response(body.to_string(), status)
+}
+
+/// A JSON response from its text.
+pub fn json_text_response(body: String, status: u16) -> Response {
     let headers = worker::Headers::new();
     // Setting a static, valid header name and value cannot fail.
     let _ = headers.set("content-type", "application/json");
     Response::builder()
         .with_status(status)
         .with_headers(headers)
-        .fixed(body.to_string().into_bytes())
+        .fixed(body.into_bytes())
 }

@@ -16,7 +16,9 @@ use nudge_core::sorted_map::SortedMap;
 
 use futures_util::future::join_all;
 use serde_json::{json, Value};
-use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+use worker::{
+    Env, MessageBatch, MessageExt, QueueRetryOptions, QueueRetryOptionsBuilder, RawMessage,
+};
 
 use super::fanout::SweepMessage;
 use super::faults;
@@ -37,6 +39,38 @@ struct Tally {
     done: usize,
     errors: usize,
     retries: usize,
+}
+
+/// A message with its body parsed (through JSON text, see [`crate::js_json`]).
+struct Queued {
+    raw: RawMessage,
+    body: SweepMessage,
+}
+
+impl Queued {
+    fn body(&self) -> &SweepMessage {
+        &self.body
+    }
+    fn id(&self) -> String {
+        self.raw.id()
+    }
+    fn ack(&self) {
+        self.raw.ack();
+    }
+    fn retry_with_options(&self, options: &QueueRetryOptions) {
+        self.raw.retry_with_options(options);
+    }
+}
+
+/// The batch's messages, each parsed or the reason it does not parse.
+fn read(batch: &MessageBatch<SweepMessage>) -> Vec<Result<Queued, String>> {
+    batch
+        .raw_iter()
+        .map(|raw| {
+            let body = crate::js_json::from_js(&raw.body())?;
+            Ok(Queued { raw, body })
+        })
+        .collect()
 }
 
 /// The `queue` entry point: sweep messages, or dead letters.
@@ -65,7 +99,7 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
     let faults = faults::from_env(&env, &config);
 
     let mut messages = Vec::new();
-    for m in batch.iter() {
+    for m in read(&batch) {
         match m {
             Ok(m) => messages.push(m),
             // Returning normally acknowledges it: a message that cannot be read never will be.
@@ -180,7 +214,7 @@ async fn record(db: &Db, tallies: SortedMap<&str, Tally>) {
 /// accounts are due again when their lease runs out.
 async fn dead_letters(batch: MessageBatch<SweepMessage>, env: &Env) -> worker::Result<()> {
     let mut messages = Vec::new();
-    for m in batch.iter() {
+    for m in read(&batch) {
         match m {
             Ok(m) => messages.push(m),
             Err(e) => logging::error("sweep.message_unreadable", json!({"error": e.to_string()})),

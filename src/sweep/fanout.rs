@@ -16,7 +16,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use worker::{Env, Queue};
+use worker::wasm_bindgen::JsValue;
+use worker::{Env, Queue, QueueContentType, RawMessageBuilder, SendMessage};
 
 use super::{cutoff, SweepRequest};
 use crate::account::Trigger;
@@ -143,7 +144,17 @@ impl Outbox<'_> {
         let batch = std::mem::take(&mut self.pending);
         let (n, ids) = (batch.len(), std::mem::take(&mut self.pending_ids));
         let t = clock::wall();
-        let sent = self.queue.send_batch(batch).await;
+        let bodies: Result<Vec<SendMessage<JsValue>>, String> = batch
+            .iter()
+            .map(|m| {
+                let body = crate::js_json::to_js(m)?;
+                Ok(RawMessageBuilder::new(body).build_with_content_type(QueueContentType::Json))
+            })
+            .collect();
+        let sent = match bodies {
+            Ok(bodies) => self.queue.send_raw_batch(bodies).await,
+            Err(e) => Err(worker::Error::RustError(e)),
+        };
         self.send_ms += (clock::wall() - t).num_milliseconds();
         self.sends += 1;
         match sent {

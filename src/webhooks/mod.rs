@@ -277,7 +277,5 @@ async fn group_by_account(
 }
 
 fn change_kind(change: &LedgerChange) -> Value {
-    serde_json::to_value(change)
-        .map(|v| v["kind"].clone())
-        .unwrap_or(Value::Null)
+    Value::from(change.kind())
 }

@@ -137,8 +137,13 @@ impl AccountUpsert {
 /// and the worker resolves it through the recorded payment's `charge_ref`/`payment_intent_ref`)
 /// and `source_updated_at`, the source's own time for the fact (Stripe's `event.created`, the
 /// ERP's `occurred_at`), used to ignore stale snapshots.
+///
+/// In JSON (the worker's command to the account object) a change is an object with one key, its
+/// [`kind`](LedgerChange::kind): `{"upsert_invoice": {"account_ref": …}}`. Not a `"kind"` field
+/// inside: serde reads such an internally tagged enum by buffering every change into a generic
+/// tree first, a second deserialiser for each type a change carries (issue 12).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LedgerChange {
     /// Create the account or update the fields the source knows.
     UpsertAccount {
@@ -244,6 +249,25 @@ pub enum LedgerChange {
 }
 
 impl LedgerChange {
+    /// The change's kind as it appears in its JSON (`"upsert_invoice"`), for logs. A
+    /// match rather than serialising the change to read the tag back: that would compile a
+    /// second serialiser for the change and everything it carries (issue 12).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LedgerChange::UpsertAccount { .. } => "upsert_account",
+            LedgerChange::UpsertContact { .. } => "upsert_contact",
+            LedgerChange::UpsertInvoice { .. } => "upsert_invoice",
+            LedgerChange::VoidInvoice { .. } => "void_invoice",
+            LedgerChange::RecordPayment { .. } => "record_payment",
+            LedgerChange::IssueCreditNote { .. } => "issue_credit_note",
+            LedgerChange::VoidCreditNote { .. } => "void_credit_note",
+            LedgerChange::OpenDispute { .. } => "open_dispute",
+            LedgerChange::CloseDispute { .. } => "close_dispute",
+            LedgerChange::Refund { .. } => "refund",
+            LedgerChange::DeleteAccount { .. } => "delete_account",
+        }
+    }
+
     /// The account this change belongs to, when the event names it.
     pub fn account_ref(&self) -> Option<&str> {
         match self {
@@ -344,15 +368,121 @@ mod tests {
     }
 
     #[test]
-    fn changes_serialise_with_a_kind_tag() {
+    fn kind_is_the_serialised_tag_of_every_variant() {
+        use nudge_core::test_support::{at, d, invoice, payment};
+        let t = at(2026, 1, 2, 3);
+        let r = || "erp:C-1".to_string();
+        let contact = Contact {
+            email: "ap@example.com".into(),
+            name: None,
+            role: nudge_core::ledger::ContactRole::Ap,
+            status: nudge_core::ledger::ContactStatus::Active,
+            preferred: true,
+        };
+        let credit_note = CreditNote {
+            id: "erp:CN-1".into(),
+            invoice_id: Some("erp:I-1".into()),
+            amount: Decimal::ONE,
+            currency: Currency::parse("USD").unwrap(),
+            issued_on: d(2026, 1, 2),
+            voided: false,
+        };
+        let changes = [
+            LedgerChange::UpsertAccount {
+                account_ref: r(),
+                account: AccountUpsert::default(),
+                source_updated_at: t,
+            },
+            LedgerChange::UpsertContact {
+                account_ref: r(),
+                contact,
+                source_updated_at: t,
+            },
+            LedgerChange::UpsertInvoice {
+                account_ref: r(),
+                invoice: invoice("erp:I-1", d(2026, 1, 2), "10", "0"),
+                source_updated_at: t,
+            },
+            LedgerChange::VoidInvoice {
+                account_ref: r(),
+                invoice_ref: "erp:I-1".into(),
+                source_updated_at: t,
+            },
+            LedgerChange::RecordPayment {
+                account_ref: r(),
+                payment: payment("erp:P-1", d(2026, 1, 2), "10", &[]),
+                needs_cash_application: true,
+                adjusts_invoices: true,
+                charge_ref: None,
+                payment_intent_ref: None,
+                source_updated_at: t,
+            },
+            LedgerChange::IssueCreditNote {
+                account_ref: r(),
+                credit_note,
+                adjusts_invoices: true,
+                source_updated_at: t,
+            },
+            LedgerChange::VoidCreditNote {
+                account_ref: r(),
+                credit_note_ref: "erp:CN-1".into(),
+                invoice_ref: None,
+                adjusts_invoices: true,
+                source_updated_at: t,
+            },
+            LedgerChange::OpenDispute {
+                dispute_ref: "stripe:dp_1".into(),
+                account_ref: None,
+                charge_ref: None,
+                payment_intent_ref: None,
+                amount: Decimal::ONE,
+                currency: Currency::parse("USD").unwrap(),
+                category: DisputeCategory::Pricing,
+                source_reason: "general".into(),
+                opened_at: t,
+                source_updated_at: t,
+            },
+            LedgerChange::CloseDispute {
+                dispute_ref: "stripe:dp_1".into(),
+                account_ref: None,
+                charge_ref: None,
+                status: DisputeStatus::Open,
+                source_status: "won".into(),
+                source_updated_at: t,
+            },
+            LedgerChange::Refund {
+                account_ref: None,
+                charge_ref: "stripe:ch_1".into(),
+                payment_intent_ref: None,
+                invoice_ref: None,
+                amount_refunded: Decimal::ONE,
+                currency: Currency::parse("USD").unwrap(),
+                source_updated_at: t,
+            },
+            LedgerChange::DeleteAccount {
+                account_ref: r(),
+                source_updated_at: t,
+            },
+        ];
+        let mut kinds = std::collections::BTreeSet::new();
+        for change in &changes {
+            let json = serde_json::to_value(change).unwrap();
+            let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+            assert_eq!(keys, [change.kind()], "{change:?}");
+            kinds.insert(change.kind());
+        }
+        assert_eq!(kinds.len(), changes.len(), "one kind per variant");
+    }
+
+    #[test]
+    fn changes_serialise_as_their_kind_and_read_back() {
         let change = LedgerChange::DeleteAccount {
             account_ref: stripe_ref("cus_1"),
             source_updated_at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
         };
         let json = serde_json::to_value(&change).unwrap();
-        assert_eq!(json["kind"], "delete_account");
-        assert_eq!(json["account_ref"], "stripe:cus_1");
-        let back: LedgerChange = serde_json::from_value(json).unwrap();
+        assert_eq!(json["delete_account"]["account_ref"], "stripe:cus_1");
+        let back: LedgerChange = serde_json::from_str(&json.to_string()).unwrap();
         assert_eq!(back, change);
     }
 }

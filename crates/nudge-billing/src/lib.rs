@@ -17,6 +17,7 @@ pub mod change;
 pub mod erp;
 pub mod error;
 pub mod import;
+mod json_text;
 pub mod merge;
 pub mod operator;
 pub mod remittance;

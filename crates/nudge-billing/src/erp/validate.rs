@@ -20,7 +20,8 @@ pub const MAX_BATCH: usize = 500;
 /// Parses and validates a body: one event, an array of up to [`MAX_BATCH`] events, or
 /// `{"events": [...]}`. Returns every invalid field (paths `events[i].…`) or all events.
 pub fn parse_batch(body: &[u8]) -> Result<Vec<ErpEvent>, Vec<FieldError>> {
-    let value: Value = serde_json::from_slice(body)
+    let value: Value = crate::json_text::text(body)
+        .and_then(serde_json::from_str)
         .map_err(|e| vec![FieldError::new("body", format!("not valid JSON: {e}"))])?;
     let items: Vec<&Value> = match &value {
         Value::Array(items) => items.iter().collect(),

@@ -138,8 +138,9 @@ struct Data<'a> {
 /// (`data.object.currency: invalid type: null, expected a string`). Unhandled types parse only
 /// the envelope, so new Stripe objects never break intake.
 pub fn parse_event(body: &[u8]) -> Result<StripeEvent, BillingError> {
-    let envelope: Envelope<'_> =
-        serde_json::from_slice(body).map_err(|e| BillingError::InvalidJson(e.to_string()))?;
+    let envelope: Envelope<'_> = crate::json_text::text(body)
+        .and_then(serde_json::from_str)
+        .map_err(|e| BillingError::InvalidJson(e.to_string()))?;
     let id = envelope
         .id
         .filter(|s| !s.is_empty())

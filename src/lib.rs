@@ -19,6 +19,7 @@ mod import;
 mod inbound;
 mod inbound_email;
 mod js_json;
+mod json;
 mod logging;
 mod outbound;
 mod storage;

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::StoreError;
 
-/// An account command's failure.
+/// An account command's failure. In JSON an object with one key, its kind:
+/// `{"not_found": "payment erp:P-1"}` (serde's own enum form, which it reads without buffering;
+/// a `kind`/`detail` pair costs a second deserialiser of every detail, issue 12).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AccountError {
     /// D1 failed; nothing of the command was written (its batch rolled back).
     #[error("{0}")]
@@ -49,5 +51,29 @@ impl From<StoreError> for AccountError {
 impl From<worker::Error> for AccountError {
     fn from(e: worker::Error) -> Self {
         AccountError::Runtime(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_crosses_the_object_boundary_unchanged() {
+        let errors = [
+            AccountError::Store("D1: busy".into()),
+            AccountError::NotFound("payment erp:P-1".into()),
+            AccountError::Invalid(vec![FieldError::new("promised_date", "required")]),
+            AccountError::Conflict("already decided".into()),
+            AccountError::Runtime("no binding".into()),
+        ];
+        for error in errors {
+            let text = serde_json::to_string(&error).unwrap();
+            let back: AccountError = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, error, "{text}");
+        }
+        // The object's last-resort reply (`account/mod.rs`) is written by hand in this form.
+        let fallback: AccountError = serde_json::from_str(r#"{"runtime": "x"}"#).unwrap();
+        assert_eq!(fallback, AccountError::Runtime("x".into()));
     }
 }

@@ -18,7 +18,7 @@ use nudge_core::event_log::LedgerEvent;
 use nudge_core::ledger::AccountBook;
 use nudge_outbound::Thread;
 use nudge_policy::{AccountSnapshot, Action, Decision, Policy, PolicyOverrides};
-use serde_json::{json, Value};
+use serde_json::json;
 use worker::D1PreparedStatement;
 
 use super::escalation::{self, Memory, OutboxItem, Recorded};
@@ -290,7 +290,7 @@ pub async fn handle(
             next = next.min(now + Duration::minutes(RETRY_AFTER_MINUTES));
         }
     }
-    let decision_json = serde_json::to_value(&decision).unwrap_or(Value::Null);
+    let decision_json = crate::json::value(&decision);
     statements.push(act::account_update(
         db,
         ctx.account_id.as_str(),

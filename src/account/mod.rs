@@ -75,7 +75,7 @@ fn reply<A: Serialize>(result: Result<A, AccountError>, ctx: &AccountCtx<'_>) ->
     match body {
         Ok(body) => json_text_response(body, status),
         Err(e) => json_response(
-            &json!({"err": {"error": {"kind": "runtime", "detail": e.to_string()}, "io": io}}),
+            &json!({"err": {"error": {"runtime": e.to_string()}, "io": io}}),
             500,
         ),
     }

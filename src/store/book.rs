@@ -218,10 +218,10 @@ pub fn event_statement(
 
 /// The serde name of a unit enum variant (`"open"`, `"ap"`), for the query columns.
 pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+    match crate::json::value(value) {
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
     }
 }
 

@@ -143,9 +143,9 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
     for (i, account_id, result) in results {
         match result {
             Ok(v) => {
-                let name = serde_json::to_value(v.outcome)
-                    .ok()
-                    .and_then(|o| o.as_str().map(str::to_string))
+                let name = crate::json::value(&v.outcome)
+                    .as_str()
+                    .map(str::to_string)
                     .unwrap_or_default();
                 *outcomes.entry(name).or_default() += 1;
             }

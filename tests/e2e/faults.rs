@@ -32,6 +32,15 @@ fn count_events(app: &TestApp, event: &str) -> usize {
     app.log_events(event).len()
 }
 
+/// The count of `event` once it has reached `n`: a line logged inside the account object can
+/// reach wrangler's output after the response that followed it.
+fn count_after(app: &TestApp, event: &str, n: usize) -> usize {
+    app.eventually(&format!("{n} × {event}"), || {
+        let c = count_events(app, event);
+        (c >= n).then_some(c)
+    })
+}
+
 /// One overdue account (invoice due 2 February 2026) seeded as a book.
 fn seed_overdue(app: &TestApp, id: &str, email: &str) {
     seed(
@@ -74,7 +83,7 @@ fn a_d1_failure_mid_webhook_is_5xx_changes_nothing_and_the_retry_applies_once() 
     let first = app.post_stripe(&body, t);
     assert!(first.status >= 500, "{} {}", first.status, first.text);
     assert!(first.json["error"].is_string(), "{}", first.text);
-    assert_eq!(count_events(&app, "fault.injected"), 1);
+    assert_eq!(count_after(&app, "fault.injected", 1), 1);
     // Nothing: no account, no invoice, no webhook_events row (the retry is not a duplicate).
     assert_eq!(account_count(&app), 0);
     assert_eq!(
@@ -170,8 +179,8 @@ fn a_failing_send_is_recorded_retried_by_the_next_sweep_and_sent_once() {
     sweep(&app, "2026-02-11T10:00:00Z");
     assert_eq!(emails_to(&app, to).len(), 1);
     assert_eq!(outbound(&app, id).len(), 1);
-    assert_eq!(count_events(&app, "outbound.failed"), 1);
-    assert_eq!(count_events(&app, "fault.injected"), 1);
+    assert_eq!(count_after(&app, "outbound.failed", 1), 1);
+    assert_eq!(count_after(&app, "fault.injected", 1), 1);
 }
 
 #[test]
@@ -310,5 +319,5 @@ fn an_alarm_that_throws_after_sending_is_retried_and_records_the_send_once() {
     assert_eq!(mails.len(), 1, "{mails:?}");
     assert!(mails[0].contains("INV-ALARM-1"));
     assert_eq!(outbound(&app, id).len(), 1);
-    assert_eq!(count_events(&app, "fault.injected"), 1);
+    assert_eq!(count_after(&app, "fault.injected", 1), 1);
 }

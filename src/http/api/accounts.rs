@@ -89,8 +89,7 @@ pub async fn detail(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
     let snapshot = crate::account::evaluate::snapshot(book, approvals, state, overrides);
     // The operator's policy, as the account object evaluates with it (defaults when unset).
     let policy = crate::account::evaluate::policy(&record);
-    let decision = serde_json::to_value(nudge_policy::evaluate(&snapshot, &policy, now))
-        .unwrap_or(Value::Null);
+    let decision = crate::json::value(&nudge_policy::evaluate(&snapshot, &policy, now));
 
     let today = now.with_timezone(&book.account.timezone).date_naive();
 
@@ -98,7 +97,7 @@ pub async fn detail(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
         .invoices
         .iter()
         .map(|i| {
-            let mut v = serde_json::to_value(i).unwrap_or(Value::Null);
+            let mut v = crate::json::value(i);
             v["open_amount"] = json!(i.open_amount().to_string());
             v["days_past_due"] = json!(i.days_past_due(today).max(0));
             v["overdue"] = json!(i.is_overdue(today) && !i.open_amount().is_zero());
@@ -134,7 +133,7 @@ pub async fn detail(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
         .collect();
     let aging = aging(&book.invoices, today);
     Ok(json!({
-            "account": book.account,
+            "account": crate::json::value(&book.account),
             "deleted": book.deleted,
             "reply_token": Some(&record.extras.reply_token).filter(|t| !t.is_empty()),
             "stage": meta.as_ref().and_then(|m| m.stage.clone()),
@@ -142,17 +141,17 @@ pub async fn detail(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
             "created_at": meta.as_ref().map(|m| m.created_at.clone()),
             "updated_at": meta.as_ref().map(|m| m.updated_at.clone()),
             "as_of": now,
-            "contacts": book.contacts,
+            "contacts": crate::json::value(&book.contacts),
             "invoices": invoices,
-            "payments": book.payments,
-            "credit_notes": book.credit_notes,
-            "balances": balances(&book.invoices),
-            "aging": aging,
+            "payments": crate::json::value(&book.payments),
+            "credit_notes": crate::json::value(&book.credit_notes),
+            "balances": crate::json::value(&balances(&book.invoices)),
+            "aging": crate::json::value(&aging),
             "overdue": aging.overdue(),
-            "credit_balance": credit,
+            "credit_balance": crate::json::value(&credit),
             "unapplied": unapplied,
-            "promises": book.promises,
-            "disputes": book.disputes,
+            "promises": crate::json::value(&book.promises),
+            "disputes": crate::json::value(&book.disputes),
             "decision": decision,
             "events": events,
     }))
@@ -206,7 +205,7 @@ pub async fn put_policy(mut call: Call<'_>, account_id: &str) -> Result<Value, A
         .await?;
     Ok(json!({
         "account_id": set.account_id,
-        "overrides": set.overrides,
+        "overrides": crate::json::value(&set.overrides),
         "shadow_mode": set.shadow_mode,
         "dunning": set.dunning,
         "next_action_at": null,

@@ -97,5 +97,5 @@ pub async fn decide(mut call: Call<'_>, id: &str, approve: bool) -> Result<Value
             },
         )
         .await?;
-    serde_json::to_value(decided).map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&decided))
 }

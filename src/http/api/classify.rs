@@ -63,5 +63,5 @@ pub async fn classify(mut call: Call<'_>) -> Result<Value, ApiError> {
     };
     let c = nudge_inbound::classify(&raw, &ctx)
         .map_err(|e| ApiError::BadRequest(format!("body: {e}")))?;
-    serde_json::to_value(&c).map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&c))
 }

@@ -39,7 +39,7 @@ async fn act(
     let acted = AccountClient::new(call.env)
         .ask(&AccountId::from(id), Act { action, by: who })
         .await?;
-    serde_json::to_value(acted).map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&acted))
 }
 
 #[derive(Deserialize)]
@@ -115,7 +115,7 @@ pub async fn pause_account(mut call: Call<'_>, id: &str, pause: bool) -> Result<
             },
         )
         .await?;
-    serde_json::to_value(set).map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&set))
 }
 
 /// Stops or resumes dunning of one invoice.

@@ -20,7 +20,7 @@ pub async fn get_policy(call: Call<'_>) -> Result<Value, ApiError> {
         Some(json) => Policy::from_json(json).unwrap_or_default(),
         None => Policy::default(),
     };
-    Ok(json!({"policy": policy, "custom": stored.is_some()}))
+    Ok(json!({"policy": crate::json::value(&policy), "custom": stored.is_some()}))
 }
 
 /// Validates and stores the policy.
@@ -44,7 +44,7 @@ pub async fn put_policy(mut call: Call<'_>) -> Result<Value, ApiError> {
     })?;
     let text = serde_json::to_string(&policy).map_err(|e| ApiError::Internal(e.to_string()))?;
     settings::put(&db, POLICY_KEY, &text, now).await?;
-    Ok(json!({"policy": policy, "custom": true}))
+    Ok(json!({"policy": crate::json::value(&policy), "custom": true}))
 }
 
 /// The global shadow switch (the `SHADOW_MODE` var or the stored setting).

@@ -26,7 +26,7 @@ pub async fn account_state(call: Call<'_>, id: &str) -> Result<Value, ApiError> 
     let state = AccountClient::new(call.env)
         .ask(&AccountId::from(id), StateQuery::default())
         .await?;
-    let mut v = serde_json::to_value(&state).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let mut v = crate::json::value(&state);
     // Times as the rest of the API writes them.
     for key in ["last_evaluated_at", "alarm_at", "settle_at"] {
         if let Some(t) = v[key].as_str().and_then(|t| params::time(key, t).ok()) {

@@ -1,6 +1,8 @@
-//! The account object's own storage: typed values as JSON text, flags and names as plain
-//! strings. Values are read with `getMultiple` (which hands back the raw JS values) rather than
-//! `worker`'s `get::<T>`, which parses through `serde_wasm_bindgen` (issue 12, [`crate::js_json`]).
+//! The account object's own storage: typed values as JSON text (written by the `serde_json`
+//! serialiser each type already has, rather than a `serde_wasm_bindgen` one: issue 12,
+//! [`crate::js_json`]), flags and names as plain strings. Values are read raw, with
+//! `getMultiple`, because a key holds either form: text, or the structured value `worker`'s
+//! `put` wrote before.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -29,17 +31,17 @@ pub async fn put_text(storage: &Storage, key: &str, value: &str) -> worker::Resu
 }
 
 /// The value under `key` as `T`: JSON text, or (written before issue 12) the structured value
-/// `worker`'s `put` made of it.
+/// `worker`'s `put` made of it, which `serde_wasm_bindgen` reads as it wrote it.
 pub async fn get<T: DeserializeOwned>(storage: &Storage, key: &str) -> worker::Result<Option<T>> {
     let value = raw(storage, key).await?;
     if value.is_undefined() {
         return Ok(None);
     }
-    let text = match value.as_string() {
-        Some(text) => text,
-        None => crate::js_json::structured(&value).to_string(),
+    let parsed = match value.as_string() {
+        Some(text) => crate::js_json::parse(&text),
+        None => crate::js_json::from_js(value),
     };
-    serde_json::from_str(&text)
+    parsed
         .map(Some)
         .map_err(|e| worker::Error::RustError(format!("stored {key} does not parse: {e}")))
 }

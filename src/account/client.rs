@@ -72,7 +72,7 @@ impl<'a> AccountClient<'a> {
         let mut resp = stub.fetch_with_request(req).await.map_err(runtime)?;
         let status = resp.status_code();
         let text = resp.text().await.map_err(runtime)?;
-        match serde_json::from_str::<Reply<C::Answer>>(&text) {
+        match crate::js_json::parse::<Reply<C::Answer>>(&text) {
             Ok(Reply::Ok { answer, io }) => {
                 self.add(io);
                 Ok(answer)

@@ -98,7 +98,7 @@ impl DurableObject for AccountObject {
         // Text, then serde_json: the runtime's own JSON decoding turns `null` into a unit value
         // that optional decimals refuse.
         let text = req.text().await?;
-        let envelope: Envelope = match serde_json::from_str(&text) {
+        let envelope: Envelope = match crate::js_json::parse(&text) {
             Ok(e) => e,
             Err(e) => {
                 let error = AccountError::Runtime(format!("bad account command: {e}"));

@@ -67,7 +67,7 @@ fn read(batch: &MessageBatch<SweepMessage>) -> Vec<Result<Queued, String>> {
     batch
         .raw_iter()
         .map(|raw| {
-            let body = crate::js_json::from_js(&raw.body())?;
+            let body = crate::js_json::from_js(raw.body())?;
             Ok(Queued { raw, body })
         })
         .collect()

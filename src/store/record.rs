@@ -104,11 +104,10 @@ struct CountRow {
     n: i64,
 }
 
+/// A row's `data` as its domain type (through `js_json`: the ledger types have no other
+/// deserialiser in the Worker).
 fn parse<T: DeserializeOwned>(text: &str, table: &'static str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
-        table,
-        error: e.to_string(),
-    })
+    crate::js_json::parse(text).map_err(|error| StoreError::Corrupt { table, error })
 }
 
 fn parse_all<T: DeserializeOwned>(rows: Vec<DataRow>, table: &'static str) -> Result<Vec<T>> {

@@ -6,7 +6,7 @@ use nudge_core::ledger::AccountBook;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{params, Call};
+use super::Call;
 use crate::http::error::ApiError;
 use crate::store::record::{self, Want};
 use crate::store::{bulk, Db};
@@ -34,7 +34,11 @@ pub async fn seed(mut call: Call<'_>) -> Result<Value, ApiError> {
     if !call.config.test_clocks {
         return Err(ApiError::BadRequest("seeding needs TEST_CLOCKS on".into()));
     }
-    let b: SeedBody = params::body(&mut call.req).await?;
+    // Read like the stored books it writes (JSON.parse + serde_wasm_bindgen, see js_json):
+    // a test-only route, so no second deserialiser for every ledger type.
+    let text = crate::http::body::text(&mut call.req).await?;
+    let b: SeedBody = crate::js_json::parse(&text)
+        .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))?;
     let db = Db::from_env(call.env)?;
     let now = crate::clock::now(&db, call.config).await;
     let secret = call

@@ -51,8 +51,8 @@ pub enum TemplateError {
 /// cannot hold a Worker's CPU hostage.
 const FUEL: u64 = 2_000_000;
 
-/// Nesting depth of includes, macros, loops and conditions (minijinja counts an include or a
-/// macro call as several levels). The built-ins nest a handful.
+/// Nesting depth of includes, loops and conditions (minijinja counts an include as several
+/// levels). The built-ins nest a handful.
 const RECURSION_LIMIT: usize = 100;
 
 macro_rules! builtin {

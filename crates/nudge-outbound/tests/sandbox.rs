@@ -40,13 +40,13 @@ fn a_loop_without_end_runs_out_of_fuel() {
     );
     assert!(matches!(e, TemplateError::Render { .. }), "{e}");
     assert!(message(&e).contains("fuel"), "{e}");
-    // Recursion that never stops is cut by the recursion limit.
+    // Macros (the other way to recurse) are not part of the language: refused at load.
     let e = refused(
         "en/reminder.txt.j2",
         "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     );
-    assert!(matches!(e, TemplateError::Render { .. }), "{e}");
-    // So is a template that includes itself.
+    assert!(matches!(e, TemplateError::Syntax { .. }), "{e}");
+    // A template that includes itself is cut by the recursion limit.
     let e = refused("en/reminder.txt.j2", "x{% include \"reminder.txt.j2\" %}");
     assert!(matches!(e, TemplateError::Render { .. }), "{e}");
 }

@@ -57,7 +57,7 @@ impl PolicyOverrides {
     /// Parses and validates overrides.
     pub fn from_json(json: &str) -> Result<Self, PolicyError> {
         let o: PolicyOverrides =
-            serde_json::from_str(json).map_err(|e| PolicyError::Json(e.to_string()))?;
+            nudge_core::json_path::from_str(json).map_err(PolicyError::from)?;
         o.validate()?;
         Ok(o)
     }

@@ -24,6 +24,21 @@ pub enum PolicyError {
     Invalid { field: String, problem: String },
 }
 
+/// A value of the wrong type is `Invalid` at its path; anything else (bad syntax, an unknown or
+/// missing field, reported at the enclosing object) is `Json`.
+impl From<nudge_core::json_path::PathError> for PolicyError {
+    fn from(e: nudge_core::json_path::PathError) -> Self {
+        if e.path.is_empty() {
+            PolicyError::Json(e.message)
+        } else {
+            PolicyError::Invalid {
+                field: e.path,
+                problem: e.message,
+            }
+        }
+    }
+}
+
 /// A [`PolicyError::Invalid`] for `field`.
 pub(crate) fn invalid_field(field: impl Into<String>, problem: impl Into<String>) -> PolicyError {
     invalid(field, problem)
@@ -362,8 +377,7 @@ impl Default for Policy {
 impl Policy {
     /// Parses and validates a policy. Missing fields take their defaults.
     pub fn from_json(json: &str) -> Result<Policy, PolicyError> {
-        let policy: Policy =
-            serde_json::from_str(json).map_err(|e| PolicyError::Json(e.to_string()))?;
+        let policy: Policy = nudge_core::json_path::from_str(json).map_err(PolicyError::from)?;
         policy.validate()?;
         Ok(policy)
     }
@@ -562,7 +576,10 @@ mod tests {
         assert!(unknown.contains("cadense"), "{unknown}");
         let wrong_type =
             Policy::from_json(r#"{"cadence": {"min_gap_business_days": "five"}}"#).unwrap_err();
-        assert!(matches!(wrong_type, PolicyError::Json(_)));
+        assert!(
+            matches!(&wrong_type, PolicyError::Invalid { field, .. } if field == "cadence.min_gap_business_days"),
+            "{wrong_type}"
+        );
         assert!(Policy::from_json(r#"{"courtesy": {"min_amount": {"EURO": "1"}}}"#).is_err());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use worker::{Env, Method, Request, RequestInit};
+use worker::{Env, Method};
 
 use super::command::{Ask, Envelope, Io, Reply};
 use super::AccountError;
@@ -63,11 +63,9 @@ impl<'a> AccountClient<'a> {
         };
         let body = serde_json::to_string(&envelope)
             .map_err(|e| AccountError::Runtime(format!("encode account command: {e}")))?;
-        let mut init = RequestInit::new();
-        init.with_method(Method::Post).with_body(Some(body.into()));
         // Durable Object fetches need an absolute URL; the host is never resolved.
-        let req =
-            Request::new_with_init("https://account.nudge/command", &init).map_err(runtime)?;
+        let req = crate::http::request(&Method::Post, "https://account.nudge/command", Some(&body))
+            .map_err(runtime)?;
         self.calls.set(self.calls.get().saturating_add(1));
         let mut resp = stub.fetch_with_request(req).await.map_err(runtime)?;
         let status = resp.status_code();

@@ -10,8 +10,7 @@ mod session;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveTime};
 use serde_json::{json, Value};
-use worker::wasm_bindgen::JsValue;
-use worker::{Env, Headers, Method, Request, RequestInit, Response};
+use worker::{Env, Headers, Method, Request, Response};
 
 use crate::config::Config;
 use crate::http::error::ApiError;
@@ -159,18 +158,9 @@ impl Ctx<'_> {
         body: Option<Value>,
     ) -> Result<Value, ApiError> {
         let internal = |e: worker::Error| ApiError::Internal(e.to_string());
-        let mut init = RequestInit::new();
-        init.with_method(method.clone());
-        if let Some(b) = &body {
-            let headers = Headers::new();
-            headers
-                .set("content-type", "application/json")
-                .map_err(internal)?;
-            init.with_headers(headers);
-            init.with_body(Some(JsValue::from_str(&b.to_string())));
-        }
         let url = format!("https://dashboard.internal{path_and_query}");
-        let req = Request::new_with_init(&url, &init).map_err(internal)?;
+        let text = body.as_ref().map(Value::to_string);
+        let req = crate::http::request(&method, &url, text.as_deref()).map_err(internal)?;
         let path = path_and_query.split('?').next().unwrap_or_default();
         let decoded = crate::http::path_segments(path, 1);
         let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();

@@ -6,11 +6,10 @@
 //! imported snapshots are merged with what webhooks recorded, never overwrite it. Re-running the
 //! same import is safe: the accounts then exist and are merged through the objects.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use nudge_billing::apply::{self, Applied, Stamps};
 use nudge_billing::LedgerChange;
+use nudge_core::sorted_map::SortedMap;
 use serde_json::{json, Value};
 use worker::Env;
 
@@ -28,7 +27,7 @@ pub async fn write(
 ) -> Result<Value, ApiError> {
     let import_id = crate::ids::new_id("import", now);
     let cause = format!("import:{import_id}");
-    let mut by_account: BTreeMap<String, Vec<LedgerChange>> = BTreeMap::new();
+    let mut by_account: SortedMap<String, Vec<LedgerChange>> = SortedMap::new();
     for change in changes {
         if let Some(account) = change.account_ref() {
             by_account

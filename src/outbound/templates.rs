@@ -2,8 +2,8 @@
 //! a JSON object `{"en/reminder.txt.j2": "<minijinja source>", …}`, validated when set (every kind
 //! and tone must still render), and applied on top of the built-in set for every reminder.
 
+use nudge_core::sorted_map::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
@@ -19,14 +19,14 @@ pub fn builtin() -> &'static Templates {
 }
 
 /// Parses the stored overrides (an absent or unreadable value means none).
-pub fn parse_overrides(stored: Option<&str>) -> BTreeMap<String, String> {
+pub fn parse_overrides(stored: Option<&str>) -> SortedMap<String, String> {
     stored
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or_default()
 }
 
 /// The built-in set with `overrides` applied, each validated.
-pub fn apply(overrides: &BTreeMap<String, String>) -> Result<Templates, (String, TemplateError)> {
+pub fn apply(overrides: &SortedMap<String, String>) -> Result<Templates, (String, TemplateError)> {
     let mut set = builtin().clone();
     for (name, source) in overrides {
         set = set
@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn overrides_apply_and_broken_ones_are_refused_with_their_name() {
-        let mut overrides = BTreeMap::new();
+        let mut overrides = SortedMap::new();
         overrides.insert(
             "en/_signature.txt.j2".to_string(),
             "Kind regards, the Collections Desk".to_string(),

@@ -2,10 +2,9 @@
 //! message counts over a period, in ONE round trip. It reads every row of the ledger tables, so
 //! it suits books of up to a few thousand accounts; larger ones want pre-aggregated figures.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use nudge_core::ledger::{AccountBook, Payment};
+use nudge_core::sorted_map::SortedMap;
 use serde::de::DeserializeOwned;
 
 use super::{stmt, ts, Db, Result, StoreError};
@@ -80,7 +79,8 @@ pub async fn load(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec
         ])
         .await?;
     let accounts: Vec<AccountRow> = results.rows()?;
-    let mut out: BTreeMap<String, ReportAccount> = BTreeMap::new();
+    // Rows come in id order, so each insert appends.
+    let mut out: SortedMap<String, ReportAccount> = SortedMap::new();
     for a in accounts {
         let mut book = AccountBook::new(parse(&a.data, "accounts")?);
         book.deleted = a.deleted != 0;
@@ -143,5 +143,5 @@ pub async fn load(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec
             }
         }
     }
-    Ok(out.into_values().collect())
+    Ok(out.into_iter().map(|(_, a)| a).collect())
 }

@@ -12,11 +12,11 @@
 //! than when a reminder is due.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use nudge_core::sorted_map::SortedMap;
 
 use crate::locale;
 
@@ -258,14 +258,14 @@ static BUILTIN: &[(&str, &str)] = builtin![
 /// A validated set of templates ready to render. Cheap to share; build once per isolate.
 #[derive(Debug, Clone)]
 pub struct Templates {
-    sources: BTreeMap<String, Cow<'static, str>>,
+    sources: SortedMap<String, Cow<'static, str>>,
     env: Environment<'static>,
 }
 
 impl Templates {
     /// The templates shipped with Nudge: English for every kind, German for the reminder ladder.
     pub fn builtin() -> Self {
-        let sources: BTreeMap<String, Cow<'static, str>> = BUILTIN
+        let sources: SortedMap<String, Cow<'static, str>> = BUILTIN
             .iter()
             .map(|(name, src)| (name.to_string(), Cow::Borrowed(*src)))
             .collect();
@@ -275,7 +275,7 @@ impl Templates {
             // empty set makes every render return `Missing` instead of panicking in a Worker.
             Err(_) => Templates {
                 env: Environment::new(),
-                sources: BTreeMap::new(),
+                sources: SortedMap::new(),
             },
         }
     }
@@ -346,7 +346,7 @@ fn check_name(name: &str) -> Result<String, TemplateError> {
 
 /// Where a bare include from `parent` resolves: the parent's locale, then its language, then
 /// English; the first that exists wins (a missing one reports the English name).
-fn resolve_include(known: &BTreeSet<String>, name: &str, parent: &str) -> String {
+fn resolve_include(known: &[String], name: &str, parent: &str) -> String {
     if name.contains('/') {
         return name.to_string();
     }
@@ -354,12 +354,12 @@ fn resolve_include(known: &BTreeSet<String>, name: &str, parent: &str) -> String
     locale::chain(parent_locale)
         .into_iter()
         .map(|loc| format!("{loc}/{name}"))
-        .find(|candidate| known.contains(candidate))
+        .find(|candidate| known.binary_search(candidate).is_ok())
         .unwrap_or_else(|| format!("{}/{name}", locale::FALLBACK))
 }
 
 fn build_env(
-    sources: &BTreeMap<String, Cow<'static, str>>,
+    sources: &SortedMap<String, Cow<'static, str>>,
 ) -> Result<Environment<'static>, TemplateError> {
     let mut env = Environment::new();
     let syntax = SyntaxConfig::builder()
@@ -385,7 +385,8 @@ fn build_env(
     env.set_fuel(Some(FUEL));
     // Includes nest a few levels; a template that includes itself stops here, cleanly.
     env.set_recursion_limit(RECURSION_LIMIT);
-    let known: Arc<BTreeSet<String>> = Arc::new(sources.keys().cloned().collect());
+    // Sorted, as the map's keys are: looked up by binary search.
+    let known: Arc<Vec<String>> = Arc::new(sources.keys().cloned().collect());
     env.set_path_join_callback(move |name, parent| {
         Cow::Owned(resolve_include(&known, name, parent))
     });
@@ -417,10 +418,11 @@ mod tests {
 
     #[test]
     fn includes_resolve_along_the_locale_chain() {
-        let known: BTreeSet<String> = ["en/_a.txt.j2", "de/_a.txt.j2", "en/_b.txt.j2"]
+        let mut known: Vec<String> = ["en/_a.txt.j2", "de/_a.txt.j2", "en/_b.txt.j2"]
             .iter()
             .map(|s| s.to_string())
             .collect();
+        known.sort();
         assert_eq!(
             resolve_include(&known, "_a.txt.j2", "de-at/x.txt.j2"),
             "de/_a.txt.j2"
@@ -437,7 +439,7 @@ mod tests {
 
     #[test]
     fn every_builtin_parses() {
-        let sources: BTreeMap<String, Cow<'static, str>> = BUILTIN
+        let sources: SortedMap<String, Cow<'static, str>> = BUILTIN
             .iter()
             .map(|(name, src)| (name.to_string(), Cow::Borrowed(*src)))
             .collect();

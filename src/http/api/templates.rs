@@ -2,7 +2,7 @@
 //! minijinja source as the body), `DELETE /api/templates/{locale}/{file}`. An override is validated
 //! before it is stored: it must parse and every message kind and tone must still render.
 
-use std::collections::BTreeMap;
+use nudge_core::sorted_map::SortedMap;
 
 use serde_json::{json, Value};
 
@@ -13,7 +13,7 @@ use crate::outbound::templates::{apply, builtin, parse_overrides};
 use crate::store::settings::{self, TEMPLATES_KEY};
 use crate::store::Db;
 
-async fn stored(db: &Db) -> Result<BTreeMap<String, String>, ApiError> {
+async fn stored(db: &Db) -> Result<SortedMap<String, String>, ApiError> {
     Ok(parse_overrides(
         settings::get(db, TEMPLATES_KEY).await?.as_deref(),
     ))
@@ -65,7 +65,7 @@ pub async fn delete(call: Call<'_>, locale: &str, file: &str) -> Result<Value, A
 async fn save(
     call: &Call<'_>,
     db: &Db,
-    overrides: &BTreeMap<String, String>,
+    overrides: &SortedMap<String, String>,
 ) -> Result<(), ApiError> {
     let now = clock::now(db, call.config).await;
     let text = serde_json::to_string(overrides)

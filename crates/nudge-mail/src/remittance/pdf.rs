@@ -10,7 +10,7 @@
 //! compressed object streams holding fonts, and text drawn as images are not read (a person
 //! sees the attachment).
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use miniz_oxide::inflate::decompress_to_vec_zlib_with_limit;
 
@@ -59,8 +59,8 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// Objects by number: `N G obj … endobj`, with their streams decoded.
-fn objects(pdf: &[u8]) -> BTreeMap<u32, Object<'_>> {
-    let mut out = BTreeMap::new();
+fn objects(pdf: &[u8]) -> LiteMap<u32, Object<'_>> {
+    let mut out = LiteMap::new();
     let mut at = 0;
     while let Some(pos) = find(pdf, b" obj", at) {
         at = pos + 4;
@@ -168,12 +168,12 @@ fn ascii85(raw: &[u8]) -> Option<Vec<u8>> {
 #[derive(Default)]
 struct CMap {
     width: usize,
-    map: BTreeMap<u32, String>,
+    map: LiteMap<u32, String>,
 }
 
 /// Font resource names (`F1`) → the `ToUnicode` map of the font they name.
-fn font_maps(objects: &BTreeMap<u32, Object<'_>>) -> BTreeMap<String, CMap> {
-    let mut by_font: BTreeMap<u32, u32> = BTreeMap::new();
+fn font_maps(objects: &LiteMap<u32, Object<'_>>) -> LiteMap<String, CMap> {
+    let mut by_font: LiteMap<u32, u32> = LiteMap::new();
     for (n, obj) in objects {
         if let Some(at) = find(obj.dict, b"/ToUnicode", 0) {
             if let Some(r) = reference_after(obj.dict, at + 10) {
@@ -181,7 +181,7 @@ fn font_maps(objects: &BTreeMap<u32, Object<'_>>) -> BTreeMap<String, CMap> {
             }
         }
     }
-    let mut out = BTreeMap::new();
+    let mut out = LiteMap::new();
     for obj in objects.values() {
         let Some(at) = find(obj.dict, b"/Font", 0) else {
             continue;
@@ -238,7 +238,7 @@ fn parse_cmap(stream: &[u8]) -> CMap {
     };
     let mut cmap = CMap {
         width: 1,
-        map: BTreeMap::new(),
+        map: LiteMap::new(),
     };
     if let Some((_, rest)) = text.split_once("begincodespacerange") {
         if let Some(first) = hexes(rest).first() {
@@ -300,7 +300,7 @@ struct Run {
 }
 
 /// The rows of one content stream: runs grouped by their baseline, top to bottom, left to right.
-fn content_rows(stream: &[u8], fonts: &BTreeMap<String, CMap>) -> Vec<String> {
+fn content_rows(stream: &[u8], fonts: &LiteMap<String, CMap>) -> Vec<String> {
     let runs = runs(stream, fonts);
     let mut rows: Vec<(f64, Vec<&Run>)> = Vec::new();
     for run in &runs {
@@ -338,7 +338,7 @@ fn content_rows(stream: &[u8], fonts: &BTreeMap<String, CMap>) -> Vec<String> {
 }
 
 /// Text runs of a content stream, with their positions.
-fn runs(stream: &[u8], fonts: &BTreeMap<String, CMap>) -> Vec<Run> {
+fn runs(stream: &[u8], fonts: &LiteMap<String, CMap>) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut operands: Vec<Operand> = Vec::new();
     let (mut x, mut y, mut line_x, mut line_y) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);

@@ -365,7 +365,29 @@ async fn dso_trend(ctx: &Ctx<'_>) -> Result<Vec<(String, Value)>, ApiError> {
             })
             .collect::<serde_json::Map<_, _>>()
             .into();
-        out.push((from.format("%b %Y").to_string(), per_currency));
+        out.push((month_label(from), per_currency));
     }
     Ok(out)
+}
+/// `Mar 2026`: the month's English abbreviation and the year (by hand: chrono's `format` would
+/// compile its strftime parser for this one label, issue 12).
+fn month_label(date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.get(date.month0() as usize).copied().unwrap_or("");
+    format!("{month} {}", date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_labels_are_chronos_abbreviations() {
+        for m in 1..=12 {
+            let d = NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+            assert_eq!(month_label(d), d.format("%b %Y").to_string());
+        }
+    }
 }

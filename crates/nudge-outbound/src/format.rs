@@ -280,7 +280,7 @@ pub fn date_short(date: NaiveDate, tag: &str) -> String {
             format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
         }
         "nl" => format!("{:02}-{:02}-{}", date.day(), date.month(), date.year()),
-        _ => date.format("%Y-%m-%d").to_string(),
+        _ => date.to_string(),
     }
 }
 

@@ -143,7 +143,7 @@ impl<'a> View<'a> {
         let invoice_view = |inv: &'a crate::message::InvoiceLine| InvoiceView {
             number: inv.number.as_str(),
             due_date: format::date_short(inv.due_date, fmt_locale),
-            due_date_iso: inv.due_date.format("%Y-%m-%d").to_string(),
+            due_date_iso: inv.due_date.to_string(),
             days_overdue: inv.days_overdue,
             amount: format::money(inv.amount_open, inv.currency, fmt_locale),
             amount_raw: inv.currency.round(inv.amount_open).to_string(),
@@ -190,7 +190,7 @@ impl<'a> View<'a> {
             customer: ctx.customer_name.trim(),
             contact_name: non_empty(ctx.contact_name.as_deref()),
             today: format::date_long(ctx.today, fmt_locale),
-            today_iso: ctx.today.format("%Y-%m-%d").to_string(),
+            today_iso: ctx.today.to_string(),
             invoices: ctx.payable_invoices().map(invoice_view).collect(),
             overdue_count: ctx
                 .payable_invoices()
@@ -206,7 +206,7 @@ impl<'a> View<'a> {
             payment_portal_url: safe_url(ctx.payment_portal_url.as_deref()),
             promise: ctx.promise.as_ref().map(|(date, amount)| PromiseView {
                 date: format::date_long(*date, fmt_locale),
-                date_iso: date.format("%Y-%m-%d").to_string(),
+                date_iso: date.to_string(),
                 amount: amount.map(|m| format::money(m.amount, m.currency, fmt_locale)),
             }),
             dispute: ctx.dispute.as_ref().map(|(category, numbers)| DisputeView {

@@ -74,5 +74,5 @@ pub async fn get(call: Call<'_>) -> Result<Value, ApiError> {
         })
         .collect();
     let metrics = nudge_metrics::compute(&accounts, &period, currency, now);
-    serde_json::to_value(metrics).map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&metrics))
 }

@@ -118,6 +118,5 @@ pub async fn worklist(call: Call<'_>) -> Result<Value, ApiError> {
             }
         }
     }
-    serde_json::to_value(nudge_policy::worklist::rank(&items))
-        .map_err(|e| ApiError::Internal(e.to_string()))
+    Ok(crate::json::value(&nudge_policy::worklist::rank(&items)))
 }

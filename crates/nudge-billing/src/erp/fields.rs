@@ -245,13 +245,11 @@ impl<'v, 'e> Fields<'v, 'e> {
 /// `YYYY-MM-DD`, or the date part of an RFC 3339 timestamp.
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .or_else(|| {
-            DateTime::parse_from_rfc3339(text)
-                .ok()
-                .map(|t| t.date_naive())
-        })
+    text.parse::<NaiveDate>().ok().or_else(|| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.date_naive())
+    })
 }
 
 /// RFC 3339 (`2026-11-01T08:00:00Z`, `…+01:00`), or a bare date at midnight UTC.
@@ -261,7 +259,7 @@ pub(crate) fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
         .ok()
         .map(|t| t.with_timezone(&Utc))
         .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            text.parse::<NaiveDate>()
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|t| t.and_utc())

@@ -4,9 +4,11 @@
 
 use std::cell::Cell;
 
+use serde::de::DeserializeOwned;
+
 use worker::{Env, Method};
 
-use super::command::{Ask, Envelope, Io, Reply};
+use super::command::{Ask, Envelope, Io};
 use super::AccountError;
 use crate::ids::AccountId;
 
@@ -70,18 +72,37 @@ impl<'a> AccountClient<'a> {
         let mut resp = stub.fetch_with_request(req).await.map_err(runtime)?;
         let status = resp.status_code();
         let text = resp.text().await.map_err(runtime)?;
-        match crate::js_json::parse::<Reply<C::Answer>>(&text) {
-            Ok(Reply::Ok { answer, io }) => {
+        match read_reply::<C::Answer>(&text) {
+            Ok((io, result)) => {
                 self.add(io);
-                Ok(answer)
-            }
-            Ok(Reply::Err { error, io }) => {
-                self.add(io);
-                Err(error)
+                result
             }
             Err(e) => Err(AccountError::Runtime(format!(
                 "account {account_id}: unreadable answer (status {status}): {e}"
             ))),
         }
     }
+}
+
+/// A [`Reply`](super::command::Reply) read part by part: `{"ok": {"answer", "io"}}` or `{"err": {"error", "io"}}`.
+fn read_reply<A: DeserializeOwned>(text: &str) -> Result<(Io, Result<A, AccountError>), String> {
+    use worker::js_sys::{Reflect, JSON};
+    use worker::wasm_bindgen::JsValue;
+    let field = |v: &JsValue, key: &str| {
+        Reflect::get(v, &JsValue::from_str(key)).map_err(|_| format!("no `{key}`"))
+    };
+    let reply = JSON::parse(text).map_err(|_| "not JSON".to_string())?;
+    let ok = field(&reply, "ok")?;
+    let (body, ok) = if ok.is_object() {
+        (ok, true)
+    } else {
+        (field(&reply, "err")?, false)
+    };
+    let io: Io = crate::js_json::from_js(field(&body, "io")?)?;
+    let result = if ok {
+        Ok(crate::js_json::from_js(field(&body, "answer")?)?)
+    } else {
+        Err(crate::js_json::from_js(field(&body, "error")?)?)
+    };
+    Ok((io, result))
 }

@@ -412,8 +412,10 @@ pub struct Io {
     pub d1_statements: u32,
 }
 
-/// The object's reply body: the answer or the error, with the command's I/O.
-#[derive(Debug, Serialize, Deserialize)]
+/// The object's reply body: the answer or the error, with the command's I/O. Written by the
+/// object; the client reads its parts one by one ([`crate::account::client`]), so that only
+/// the answer's own deserialiser is compiled per command, not a whole `Reply<A>` each (issue 12).
+#[derive(Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reply<A> {
     Ok { answer: A, io: Io },

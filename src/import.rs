@@ -67,7 +67,7 @@ pub async fn write(
     for account_id in &merged {
         let changes = by_account.remove(account_id).unwrap_or_default();
         client
-            .ask(
+            .ask_json(
                 &AccountId::from(account_id.as_str()),
                 LedgerBatch {
                     source: Source::Import,

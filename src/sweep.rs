@@ -170,7 +170,8 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
             let client = &client;
             async move {
                 let account = AccountId::from(row.id.as_str());
-                let result = client.ask(&account, cmd).await;
+                // Passed on, not used: read as JSON (see `AccountClient::ask_json`).
+                let result = client.ask_json(&account, cmd).await;
                 (row.id.clone(), result)
             }
         });
@@ -182,9 +183,9 @@ pub async fn run(env: &Env, req: SweepRequest) -> Result<Value, ApiError> {
                     if outcomes.len() < 200 {
                         outcomes.push(json!({
                             "account_id": account_id,
-                            "outcome": v.outcome,
-                            "stage": v.stage,
-                            "step_key": v.step_key,
+                            "outcome": v["outcome"],
+                            "stage": v["stage"],
+                            "step_key": v["step_key"],
                         }));
                     }
                 }

@@ -131,7 +131,9 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
                     as_of: body.as_of,
                     trigger: body.trigger,
                 };
-                client.ask(&AccountId::from(account_id.as_str()), cmd).await
+                client
+                    .ask_json(&AccountId::from(account_id.as_str()), cmd)
+                    .await
             };
             (i, account_id, result)
         })
@@ -143,7 +145,7 @@ pub async fn consume(batch: MessageBatch<SweepMessage>, env: Env) -> worker::Res
     for (i, account_id, result) in results {
         match result {
             Ok(v) => {
-                let name = crate::json::value(&v.outcome)
+                let name = v["outcome"]
                     .as_str()
                     .map(str::to_string)
                     .unwrap_or_default();

@@ -201,14 +201,19 @@ pub async fn put_policy(mut call: Call<'_>, account_id: &str) -> Result<Value, A
         );
     }
     let set = AccountClient::new(call.env)
-        .ask(&AccountId::from(account_id), cmd)
+        .ask_json(&AccountId::from(account_id), cmd)
         .await?;
+    // Times as the rest of the API writes them.
+    let updated_at = set["updated_at"]
+        .as_str()
+        .and_then(|t| params::time("updated_at", t).ok())
+        .map(crate::store::ts);
     Ok(json!({
-        "account_id": set.account_id,
-        "overrides": crate::json::value(&set.overrides),
-        "shadow_mode": set.shadow_mode,
-        "dunning": set.dunning,
+        "account_id": set["account_id"],
+        "overrides": set["overrides"],
+        "shadow_mode": set["shadow_mode"],
+        "dunning": set["dunning"],
         "next_action_at": null,
-        "updated_at": crate::store::ts(set.updated_at),
+        "updated_at": updated_at,
     }))
 }

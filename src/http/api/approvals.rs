@@ -86,8 +86,8 @@ pub async fn decide(mut call: Call<'_>, id: &str, approve: bool) -> Result<Value
             row.status
         )));
     }
-    let decided = AccountClient::new(call.env)
-        .ask(
+    AccountClient::new(call.env)
+        .ask_json(
             &AccountId::from(row.account_id.as_str()),
             DecideApproval {
                 approval_id: id.to_string(),
@@ -96,6 +96,6 @@ pub async fn decide(mut call: Call<'_>, id: &str, approve: bool) -> Result<Value
                 note,
             },
         )
-        .await?;
-    Ok(crate::json::value(&decided))
+        .await
+        .map_err(Into::into)
 }

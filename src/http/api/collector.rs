@@ -36,10 +36,10 @@ async fn act(
     action: CollectorAction,
     who: String,
 ) -> Result<Value, ApiError> {
-    let acted = AccountClient::new(call.env)
-        .ask(&AccountId::from(id), Act { action, by: who })
-        .await?;
-    Ok(crate::json::value(&acted))
+    AccountClient::new(call.env)
+        .ask_json(&AccountId::from(id), Act { action, by: who })
+        .await
+        .map_err(Into::into)
 }
 
 #[derive(Deserialize)]
@@ -106,16 +106,16 @@ struct ByBody {
 /// Stops (`pause = true`) or resumes all dunning of the account.
 pub async fn pause_account(mut call: Call<'_>, id: &str, pause: bool) -> Result<Value, ApiError> {
     let _: ByBody = params::body(&mut call.req).await?;
-    let set = AccountClient::new(call.env)
-        .ask(
+    AccountClient::new(call.env)
+        .ask_json(
             &AccountId::from(id),
             SetPolicy {
                 dunning: Some(!pause),
                 ..SetPolicy::default()
             },
         )
-        .await?;
-    Ok(crate::json::value(&set))
+        .await
+        .map_err(Into::into)
 }
 
 /// Stops or resumes dunning of one invoice.

@@ -97,7 +97,7 @@ pub async fn apply(mut call: Call<'_>, id: &str) -> Result<Value, ApiError> {
         return Err(ApiError::Missing(format!("payment {id}")));
     };
     let applied = AccountClient::new(call.env)
-        .ask(
+        .ask_json(
             &AccountId::from(account_id),
             ApplyPayment {
                 payment_id: id.to_string(),
@@ -108,8 +108,8 @@ pub async fn apply(mut call: Call<'_>, id: &str) -> Result<Value, ApiError> {
         .await?;
     Ok(json!({
         "ok": true,
-        "payment": applied.payment,
-        "unapplied": applied.unapplied,
-        "invoices": applied.invoices,
+        "payment": applied["payment"],
+        "unapplied": applied["unapplied"],
+        "invoices": applied["invoices"],
     }))
 }

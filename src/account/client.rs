@@ -65,6 +65,16 @@ impl<'a> AccountClient<'a> {
         self.send(account_id, command.into()).await
     }
 
+    /// [`ask`](Self::ask), reading only `P`, a part of the answer (its fields are the answer's;
+    /// the others are skipped unread).
+    pub async fn ask_part<C: Ask, P: DeserializeOwned>(
+        &self,
+        account_id: &AccountId,
+        command: C,
+    ) -> Result<P, AccountError> {
+        self.send(account_id, command.into()).await
+    }
+
     async fn send<A: DeserializeOwned>(
         &self,
         account_id: &AccountId,

@@ -405,6 +405,15 @@ pub struct AccountState {
     pub outbox: Vec<OutboxView>,
 }
 
+/// The part of an [`AccountState`] the operator API evaluates with (read with
+/// `AccountClient::ask_part`; the rest of the state is not deserialised in the Worker).
+#[derive(Debug, Deserialize)]
+pub struct PolicyState {
+    pub state: nudge_policy::EscalationState,
+    #[serde(default)]
+    pub approvals: Vec<nudge_core::approval::Approval>,
+}
+
 /// The D1 cost of one command, reported with its answer.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 pub struct Io {

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::{params, Call};
-use crate::account::{AccountClient, Change, SetPolicy, StateQuery};
+use crate::account::{AccountClient, Change, PolicyState, SetPolicy, StateQuery};
 use crate::http::error::ApiError;
 use crate::ids::AccountId;
 use crate::store::record::{self, Want};
@@ -61,7 +61,7 @@ async fn escalation_state(
     account_id: &str,
 ) -> (EscalationState, Vec<nudge_core::approval::Approval>) {
     match AccountClient::new(call.env)
-        .ask(&AccountId::from(account_id), StateQuery::default())
+        .ask_part::<_, PolicyState>(&AccountId::from(account_id), StateQuery::default())
         .await
     {
         Ok(s) => (s.state, s.approvals),

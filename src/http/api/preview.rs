@@ -11,7 +11,7 @@ use nudge_policy::{AccountSnapshot, EscalationState, Policy};
 use serde_json::{json, Value};
 
 use super::{params, Call};
-use crate::account::{evaluate, AccountClient, StateQuery};
+use crate::account::{evaluate, AccountClient, PolicyState, StateQuery};
 use crate::http::error::ApiError;
 use crate::ids::AccountId;
 use crate::store::record::{self, Want};
@@ -49,7 +49,7 @@ async fn snapshot(
     };
     let now = crate::clock::now_from(&record.settings, call.config);
     let (state, approvals): (EscalationState, Vec<Approval>) = match AccountClient::new(call.env)
-        .ask(&AccountId::from(id), StateQuery::default())
+        .ask_part::<_, PolicyState>(&AccountId::from(id), StateQuery::default())
         .await
     {
         Ok(s) => (s.state, s.approvals),

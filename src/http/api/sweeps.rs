@@ -24,9 +24,9 @@ pub async fn list(call: Call<'_>) -> Result<Value, ApiError> {
 /// The account object's state.
 pub async fn account_state(call: Call<'_>, id: &str) -> Result<Value, ApiError> {
     let state = AccountClient::new(call.env)
-        .ask(&AccountId::from(id), StateQuery::default())
+        .ask_json(&AccountId::from(id), StateQuery::default())
         .await?;
-    let mut v = crate::json::value(&state);
+    let mut v = state;
     // Times as the rest of the API writes them.
     for key in ["last_evaluated_at", "alarm_at", "settle_at"] {
         if let Some(t) = v[key].as_str().and_then(|t| params::time(key, t).ok()) {

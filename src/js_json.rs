@@ -23,6 +23,5 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
 
 /// JSON text as `T`, parsed by the runtime's `JSON.parse` and read by `serde_wasm_bindgen`.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = JSON::parse(text).map_err(|e| format!("{e:?}"))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+    from_js(JSON::parse(text).map_err(|e| format!("{e:?}"))?)
 }

@@ -62,7 +62,7 @@ impl<'a> AccountClient<'a> {
         account_id: &AccountId,
         command: C,
     ) -> Result<serde_json::Value, AccountError> {
-        self.send(account_id, command.into()).await
+        self.ask_part(account_id, command).await
     }
 
     /// [`ask`](Self::ask), reading only `P`, a part of the answer (its fields are the answer's;

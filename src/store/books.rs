@@ -5,9 +5,8 @@
 use chrono::{DateTime, Utc};
 use nudge_core::ledger::{AccountBook, Payment};
 use nudge_core::sorted_map::SortedMap;
-use serde::de::DeserializeOwned;
 
-use super::{stmt, ts, Db, Result, StoreError};
+use super::{stmt, ts, Db, Result};
 
 /// One account for a report.
 #[derive(Debug, Clone)]
@@ -43,12 +42,6 @@ struct CountRow {
     n: i64,
 }
 
-/// A row's `data` as its domain type (through `js_json`: the ledger types have no other
-/// deserialiser in the Worker).
-fn parse<T: DeserializeOwned>(text: &str, table: &'static str) -> Result<T> {
-    crate::js_json::parse(text).map_err(|error| StoreError::Corrupt { table, error })
-}
-
 /// Every account's book and its period counts, `[from, to)`.
 pub async fn load(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ReportAccount>> {
     let (f, t) = (ts(from), ts(to));
@@ -82,7 +75,7 @@ pub async fn load(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec
     // Rows come in id order, so each insert appends.
     let mut out: SortedMap<String, ReportAccount> = SortedMap::new();
     for a in accounts {
-        let mut book = AccountBook::new(parse(&a.data, "accounts")?);
+        let mut book = AccountBook::new(super::data(&a.data, "accounts")?);
         book.deleted = a.deleted != 0;
         out.insert(
             a.id,
@@ -98,33 +91,35 @@ pub async fn load(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            a.book.contacts.push(parse(&r.data, "contacts")?);
+            a.book.contacts.push(super::data(&r.data, "contacts")?);
         }
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            a.book.invoices.push(parse(&r.data, "invoices")?);
+            a.book.invoices.push(super::data(&r.data, "invoices")?);
         }
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            let p: Payment = parse(&r.data, "payments")?;
+            let p: Payment = super::data(&r.data, "payments")?;
             a.book.payments.push(p);
         }
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            a.book.credit_notes.push(parse(&r.data, "credit_notes")?);
+            a.book
+                .credit_notes
+                .push(super::data(&r.data, "credit_notes")?);
         }
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            a.book.promises.push(parse(&r.data, "promises")?);
+            a.book.promises.push(super::data(&r.data, "promises")?);
         }
     }
     for r in results.rows::<Row>()? {
         if let Some(a) = out.get_mut(&r.account_id) {
-            a.book.disputes.push(parse(&r.data, "disputes")?);
+            a.book.disputes.push(super::data(&r.data, "disputes")?);
         }
     }
     let n = |c: &CountRow| u32::try_from(c.n).unwrap_or(0);

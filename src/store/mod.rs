@@ -187,6 +187,12 @@ pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// A row's `data` column as its domain type (through `js_json`: the ledger types have no other
+/// deserialiser in the Worker).
+fn data<T: DeserializeOwned>(text: &str, table: &'static str) -> Result<T> {
+    crate::js_json::parse(text).map_err(|error| StoreError::Corrupt { table, error })
+}
+
 /// JSON text of a value whose serialisation cannot fail (plain data structs).
 pub fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())

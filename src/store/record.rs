@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 use super::approvals::{self, ApprovalRow};
 use super::settings::{Settings, SETTINGS_KEYS};
-use super::{stmt, ts, Db, Result, StoreError, P};
+use super::{stmt, ts, Db, Result, P};
 
 /// What to load besides the book.
 #[derive(Debug, Default, Clone)]
@@ -104,14 +104,8 @@ struct CountRow {
     n: i64,
 }
 
-/// A row's `data` as its domain type (through `js_json`: the ledger types have no other
-/// deserialiser in the Worker).
-fn parse<T: DeserializeOwned>(text: &str, table: &'static str) -> Result<T> {
-    crate::js_json::parse(text).map_err(|error| StoreError::Corrupt { table, error })
-}
-
 fn parse_all<T: DeserializeOwned>(rows: Vec<DataRow>, table: &'static str) -> Result<Vec<T>> {
-    rows.iter().map(|r| parse(&r.data, table)).collect()
+    rows.iter().map(|r| super::data(&r.data, table)).collect()
 }
 
 fn parse_ts(s: Option<&str>) -> Option<DateTime<Utc>> {
@@ -244,17 +238,17 @@ pub async fn load(db: &Db, account_id: &str, want: &Want<'_>) -> Result<AccountR
             settings,
         });
     };
-    let mut book = AccountBook::new(parse(&row.data, "accounts")?);
+    let mut book = AccountBook::new(super::data(&row.data, "accounts")?);
     book.deleted = row.deleted != 0;
     book.contacts = parse_all(contacts, "contacts")?;
     for r in invoices {
         if let Some(t) = parse_ts(r.source_updated_at.as_deref()) {
             extras.stamps.invoices.insert(r.id.clone(), t);
         }
-        book.invoices.push(parse(&r.data, "invoices")?);
+        book.invoices.push(super::data(&r.data, "invoices")?);
     }
     for r in payments {
-        let payment: Payment = parse(&r.data, "payments")?;
+        let payment: Payment = super::data(&r.data, "payments")?;
         if r.status != "applied" && r.suggestions.is_some() {
             extras.queued_payments.push(r.id.clone());
         }

@@ -14,7 +14,7 @@ use crate::helpers::{ensure_built, root};
 /// with `gzip -9`) plus 2 %. The goal of issue 12 is 1 MiB (1,048,576 B);
 /// BENCHMARKS.md lists what is left. Raise it only with the new figure and its reason in
 /// BENCHMARKS.md.
-const GZIP_CEILING: usize = 1_089_000;
+const GZIP_CEILING: usize = 1_079_000;
 
 /// Level-9 gzip size of `bytes` (flate2's deflate; within a few hundred bytes of `gzip -9`).
 fn gzip9_len(bytes: &[u8]) -> usize {

@@ -5,7 +5,12 @@
 //! around them ("invoice", "PO", "Rechnung") to tell an invoice number from a quotation or an
 //! order number.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use nudge_core::money::Currency;
+use nudge_mail::phrases::Words;
+use nudge_mail::words;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -126,7 +131,7 @@ const SYMBOLS: &[(&str, &str)] = &[
 
 /// Three-letter codes recognised as currencies next to an amount. A fixed list: any capitalised
 /// three-letter word next to a number would otherwise count ("NET 30").
-const CODES: &[&str] = &[
+const CODES: Words = words![
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "CAD", "AUD", "NZD", "JPY", "PLN", "CZK",
     "HUF", "RON", "BGN", "ISK", "MXN", "BRL", "INR", "CNY", "HKD", "SGD", "ZAR", "AED", "TRY",
 ];
@@ -294,7 +299,7 @@ fn split_glued(word: &str) -> Option<(Currency, &str)> {
 // ------------------------------------------------------------------------- references
 
 /// Words before a code that say it is not an invoice number.
-const NOT_INVOICE: &[&str] = &[
+const NOT_INVOICE: Words = words![
     "claim",
     "pro",
     "centre",
@@ -344,7 +349,13 @@ const NOT_INVOICE: &[&str] = &[
 ];
 
 /// Letter prefixes that name an invoice in many ledgers.
-const INVOICE_PREFIXES: &[&str] = &[
+/// Whether `word` is one of [`NOT_INVOICE`]: a set, since every word of a message asks.
+fn is_not_invoice(word: &str) -> bool {
+    static SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| NOT_INVOICE.iter().collect());
+    SET.contains(word)
+}
+
+const INVOICE_PREFIXES: Words = words![
     "inv", "in", "re", "rg", "r", "f", "fa", "fac", "fact", "fv", "fak", "fakt", "bill", "rech",
 ];
 
@@ -461,7 +472,7 @@ pub fn find_invoice_ref_spans(text: &str, known: &[String]) -> Vec<RefSpan> {
             if is_invoice_word(&w) {
                 governed = 4;
                 blocked = 0;
-            } else if NOT_INVOICE.contains(&&*w) || is_po_word(&w) {
+            } else if is_not_invoice(&w) || is_po_word(&w) {
                 blocked = 2;
                 governed = 0;
             } else if !matches!(
@@ -493,7 +504,7 @@ pub fn find_invoice_ref_spans(text: &str, known: &[String]) -> Vec<RefSpan> {
             // One word after a non-invoice keyword ("devis signé (D-2026-114"): only codes that
             // look like invoices by their own prefix.
             let upper = letter_prefix(code).bytes().all(|b| b.is_ascii_uppercase());
-            upper && digits >= 3 && INVOICE_PREFIXES.contains(&prefix.as_str())
+            upper && digits >= 3 && INVOICE_PREFIXES.contains(prefix.as_str())
         } else if prefix.is_empty() {
             // Bare numbers need a keyword or a '#', and must not be dates or years.
             (governed > 0 || hashed) && digits >= 3 && !looks_like_date(code) && !is_year(code)
@@ -507,7 +518,7 @@ pub fn find_invoice_ref_spans(text: &str, known: &[String]) -> Vec<RefSpan> {
                 upper && digits >= 4 && code.as_bytes().get(prefix.len()) == Some(&b'-');
             digits >= 3
                 && (governed > 0
-                    || (upper && INVOICE_PREFIXES.contains(&prefix.as_str()))
+                    || (upper && INVOICE_PREFIXES.contains(prefix.as_str()))
                     || document_shape)
         };
         if accept {
@@ -559,12 +570,12 @@ pub fn find_po_number(text: &str) -> Option<String> {
     if found.len() <= 1 {
         return found.pop().map(|(c, _)| c);
     }
-    let word_near = |i: usize, before: usize, after: usize, list: &[&str]| {
+    let word_near = |i: usize, before: usize, after: usize, list: Words| {
         let from = i.saturating_sub(before);
         ps.get(from..(i + after + 1).min(ps.len()))
             .unwrap_or(&[])
             .iter()
-            .any(|p| list.contains(&&*lower_word(p)))
+            .any(|p| list.contains(&lower_word(p)))
     };
     let score = |i: usize| -> i32 {
         let mut s = 0;
@@ -584,7 +595,7 @@ pub fn find_po_number(text: &str) -> Option<String> {
 }
 
 /// Words that call a PO new.
-const NEW_WORDS: &[&str] = &[
+const NEW_WORDS: Words = words![
     "new",
     "updated",
     "replacement",
@@ -606,7 +617,7 @@ const NEW_WORDS: &[&str] = &[
     "nya",
 ];
 /// Words that call a PO old.
-const OLD_WORDS: &[&str] = &[
+const OLD_WORDS: Words = words![
     "old",
     "previous",
     "expired",
@@ -626,7 +637,7 @@ const OLD_WORDS: &[&str] = &[
     "tidigare",
 ];
 /// Words after a PO saying it is no longer valid.
-const EXPIRED_WORDS: &[&str] = &[
+const EXPIRED_WORDS: Words = words![
     "expired",
     "expires",
     "closed",
@@ -793,7 +804,7 @@ fn name_before(before: &str) -> Option<String> {
     let line = line.strip_suffix(" on").unwrap_or(line);
     let line = line.strip_suffix(" via").unwrap_or(line);
     let line = line.trim_end_matches([' ', '(', ':', ',', '"', '-']);
-    const NOT_NAMES: &[&str] = &[
+    const NOT_NAMES: Words = words![
         "Please", "Send", "Contact", "Email", "E-mail", "Mail", "Our", "The", "To", "Is", "At",
         "Her", "His", "Address", "New", "Write", "Reach", "Use", "Bitte", "An", "Die", "Der", "Hi",
         "Hello", "Dear", "Thanks", "CC", "Cc", "Copy", "And", "Or", "Or", "Now", "On", "From",
@@ -807,7 +818,7 @@ fn name_before(before: &str) -> Option<String> {
                 .chars()
                 .skip(1)
                 .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.');
-        if !capital || NOT_NAMES.contains(&clean) || words.len() == 3 {
+        if !capital || NOT_NAMES.contains(clean) || words.len() == 3 {
             break;
         }
         words.push(clean);

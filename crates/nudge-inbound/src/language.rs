@@ -10,13 +10,16 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use nudge_mail::phrases::Words;
+use nudge_mail::words;
+
 use crate::text::{normalise, tokenize, Kind};
 
 /// ISO 639-1 code and distinctive function words.
-const WORDS: &[(&str, &[&str])] = &[
+const WORDS: &[(&str, Words)] = &[
     (
         "en",
-        &[
+        words![
             "the", "and", "we", "will", "you", "your", "our", "are", "to", "of", "for", "this",
             "that", "have", "please", "thanks", "thank", "invoice", "invoices", "pay", "be",
             "with", "it", "not", "on", "would", "can", "could", "by", "been", "has", "was",
@@ -26,7 +29,7 @@ const WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "de",
-        &[
+        words![
             "und",
             "der",
             "das",
@@ -90,7 +93,7 @@ const WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "fr",
-        &[
+        words![
             "le",
             "les",
             "et",
@@ -147,7 +150,7 @@ const WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "es",
-        &[
+        words![
             "el",
             "los",
             "las",
@@ -203,7 +206,7 @@ const WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "nl",
-        &[
+        words![
             "het",
             "een",
             "wij",
@@ -258,7 +261,7 @@ const WORDS: &[(&str, &[&str])] = &[
     ),
     (
         "sv",
-        &[
+        words![
             "och",
             "att",
             "det",

@@ -14,7 +14,7 @@ use crate::understand::with_sentences;
 pub fn return_date(text: &str, today: NaiveDate, locale: &str) -> Option<NaiveDate> {
     let order = DayOrder::from_locale(locale);
     with_sentences(text, |_, sentences| {
-        let pick = |words: fn(&crate::lang::Lang) -> &'static [&'static str]| {
+        let pick = |words: fn(&crate::lang::Lang) -> crate::lang::Words| {
             sentences
                 .iter()
                 .find_map(|s| first_date_after(s, words, today, order))
@@ -45,8 +45,10 @@ fn last_day_away(sentence: &[Token<'_>], today: NaiveDate, order: DayOrder) -> O
         .collect();
     let texts: Vec<&str> = words.iter().map(|(_, w)| *w).collect();
     let at = (0..texts.len()).find_map(|k| {
-        ALL.iter()
-            .flat_map(|l| l.inclusive.iter())
+        crate::lang::index::index()
+            .phrases
+            .inclusive
+            .iter()
             .find_map(|p| crate::lang::match_at(p, texts.get(k..).unwrap_or(&[])).map(|n| k + n))
     })?;
     let from = words.get(at.saturating_sub(1)).map_or(0, |(i, _)| *i + 1);
@@ -63,13 +65,13 @@ fn last_day_away(sentence: &[Token<'_>], today: NaiveDate, order: DayOrder) -> O
 
 fn first_date_after(
     sentence: &[Token<'_>],
-    words: fn(&crate::lang::Lang) -> &'static [&'static str],
+    words: fn(&crate::lang::Lang) -> crate::lang::Words,
     today: NaiveDate,
     order: DayOrder,
 ) -> Option<NaiveDate> {
     let cue = sentence
         .iter()
-        .position(|t| t.kind == Kind::Word && ALL.iter().any(|l| words(l).contains(&t.text)))?;
+        .position(|t| t.kind == Kind::Word && ALL.iter().any(|l| words(l).contains(t.text)))?;
     // Prefer a date after the cue ("out until 27th, back on 30th"); German puts it before
     // ("Ab Montag, dem 7.12., bin ich wieder erreichbar").
     let after = sentence.get(cue + 1..).unwrap_or(&[]);

@@ -4,6 +4,9 @@
 //! ("won't" → "will not") so that the tables only need to know the long forms. Each token keeps
 //! its byte span in the lower-cased text, so callers can cut the original words back out.
 
+use nudge_mail::phrases::Words;
+use nudge_mail::words;
+
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -45,7 +48,7 @@ impl Token<'_> {
     }
 }
 
-const ORDINAL_SUFFIXES: &[&str] = &["st", "nd", "rd", "th"];
+const ORDINAL_SUFFIXES: Words = words!["st", "nd", "rd", "th"];
 
 /// Contractions expanded to the words the tables are written in.
 fn expand_contraction(word: &str) -> Option<(&'static str, &'static str)> {
@@ -153,7 +156,7 @@ fn push_word<'a>(
     }
     if digit_len > 0 {
         let (num, suffix) = word.split_at(digit_len);
-        if ORDINAL_SUFFIXES.contains(&suffix) {
+        if ORDINAL_SUFFIXES.contains(suffix) {
             tokens.push(make(Kind::Ordinal, word, parse_u32(num), digit_len));
         } else if suffix.chars().all(char::is_alphabetic) || suffix.starts_with('t') {
             // "15sep", "10am", "4800usd", "05t08" (ISO time): a number glued to a word.
@@ -243,7 +246,7 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 fn split_elision(word: &str) -> Option<(&str, &str)> {
-    const PREFIXES: &[&str] = &[
+    const PREFIXES: Words = words![
         "l'", "d'", "n'", "qu'", "j'", "s'", "m'", "c'", "t'", "jusqu'", "lorsqu'", "puisqu'",
     ];
     if word.starts_with("aujourd'") {

@@ -15,7 +15,7 @@ use crate::dates::DayOrder;
 use crate::entities::{self, ContactAddress};
 use crate::intent::{Intent, ScoredIntent};
 use crate::lang::index::{self, index};
-use crate::lang::{any_lang, match_at, Cue, ALL};
+use crate::lang::{match_at, Cue};
 use crate::text::{normalise, sentences, tokenize, Kind, Token};
 
 /// Intents below this confidence are not reported.
@@ -154,10 +154,10 @@ pub fn understand_text(
         let asks = sentence.iter().any(|t| t.is_sym('?'));
         let conditional = words.iter().any(|w| tables.is(w, index::CONDITION));
         // "Jan, can you approve this so we can pay Friday?": a forwarded internal request.
-        let internal_ask = asks && words.iter().any(|w| any_lang(|l| l.approvals, w));
+        let internal_ask = asks && words.iter().any(|w| tables.is(w, index::APPROVAL));
         // "We had hoped to pay on Friday, but …": what was meant, then withdrawn.
         let next_contrasts = sents.get(si + 1).is_some_and(|n| starts_with_contrast(n));
-        let withdrawn = next_contrasts && words.iter().any(|w| any_lang(|l| l.withdrawn, w));
+        let withdrawn = next_contrasts && words.iter().any(|w| tables.is(w, index::WITHDRAWN));
         let hold_after_withdrawn = std::mem::replace(&mut after_withdrawn, withdrawn);
         let about_po = words.iter().any(|w| entities::is_po_word(w));
         let mut explained = false;
@@ -171,10 +171,12 @@ pub fn understand_text(
                 if counted[ci] {
                     continue;
                 }
-                let Some(cue) = tables.cues.get(ci).copied() else {
+                let (Some(cue), Some(pattern)) =
+                    (tables.cues.get(ci).copied(), tables.patterns.get(ci))
+                else {
                     continue;
                 };
-                let Some(len) = match_at(cue.pattern, &words[start..]) else {
+                let Some(len) = match_at(pattern, &words[start..]) else {
                     continue;
                 };
                 let span = words
@@ -268,7 +270,7 @@ pub fn understand_text(
         {
             evidence[idx(Intent::Question)].add(0.5);
             hits.push((Intent::Question, q.start));
-            let informative = words.iter().any(|w| any_lang(|l| l.question_words, w));
+            let informative = words.iter().any(|w| index().is(w, index::QUESTION));
             questions.push(explained || !informative);
         }
         if promise_here {
@@ -602,21 +604,17 @@ fn preceded_by_future(words: &[&str], start: usize, len: usize) -> bool {
 
 /// A disclaimer or footer sentence.
 fn is_boilerplate(words: &[&str]) -> bool {
-    ALL.iter().any(|l| {
-        l.boilerplate
-            .iter()
-            .any(|p| (0..words.len()).any(|s| match_at(p, &words[s..]).is_some()))
-    })
+    index()
+        .phrases
+        .boilerplate
+        .iter()
+        .any(|p| (0..words.len()).any(|s| match_at(p, &words[s..]).is_some()))
 }
 
 /// A sentence about the past: a past marker ("yesterday", "was", "paid") and no future marker.
 fn about_the_past(words: &[&str]) -> bool {
-    let has = |list: fn(&crate::lang::Lang) -> &'static [&'static str]| {
-        words
-            .iter()
-            .any(|w| ALL.iter().any(|l| list(l).contains(w)))
-    };
-    has(|l| l.past_markers) && !has(|l| l.future_markers)
+    let has = |flag: u32| words.iter().any(|w| index().is(w, flag));
+    has(index::PAST) && !has(index::FUTURE)
 }
 
 /// A clause that starts with a contrast ("but", "however", "unfortunately", "aber", "leider").

@@ -65,7 +65,7 @@ fn header_signal(hs: &[Header<'_>]) -> Option<String> {
     }
     if let Some(v) = headers::text(hs, "precedence") {
         let lower = v.trim().to_ascii_lowercase();
-        if PRECEDENCE_VALUES.contains(&lower.as_str()) {
+        if PRECEDENCE_VALUES.contains(lower.as_str()) {
             return Some(format!("precedence: {lower}"));
         }
     }
@@ -106,7 +106,6 @@ fn ooo_subject(subject: &str) -> Option<&'static str> {
                 })
             })
         })
-        .copied()
 }
 
 /// Whether subject or body carry a ticket number.
@@ -126,7 +125,6 @@ fn ticket_ack(subject: &str, body_start: &str) -> Option<&'static str> {
     TICKET_ACK
         .iter()
         .find(|p| subject.contains(*p) || body_start.contains(*p))
-        .copied()
 }
 
 /// A helpdesk acknowledgement that no header flags: it must say so plainly, because a person's
@@ -140,7 +138,6 @@ fn unflagged_ticket_ack(subject: &str, body_start: &str) -> Option<&'static str>
     TICKET_ACK_STRONG
         .iter()
         .find(|p| subject.contains(*p) || body_start.contains(*p))
-        .copied()
 }
 
 /// The first `max` bytes of `s`, cut back to a character boundary.

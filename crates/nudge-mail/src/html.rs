@@ -4,9 +4,12 @@
 
 use mail_parser::decoders::html::html_to_text;
 
+use crate::phrases::Words;
+use crate::words;
+
 /// Tags that start a new line in a rendered message. `mail-parser` breaks lines only at `<br>` and
 /// `</p>`; web mail clients put every line in a `<div>`.
-const BLOCK_TAGS: &[&str] = &[
+const BLOCK_TAGS: Words = words![
     "div",
     "p",
     "tr",
@@ -33,7 +36,7 @@ const BLOCK_TAGS: &[&str] = &[
 
 /// Markers of quoted history (and signature blocks) in HTML written by common clients (lower-case; matched inside the
 /// tag that carries them): Gmail, Outlook/Office 365, Thunderbird, Apple Mail, Yahoo, Proton.
-const QUOTE_MARKERS: &[&str] = &[
+const QUOTE_MARKERS: Words = words![
     "<blockquote",
     "gmail_quote",
     "gmail_attr",
@@ -105,7 +108,7 @@ fn with_line_breaks(html: &str) -> String {
                 .and_then(|after| after.trim_start().chars().next())
                 .is_some_and(|c| c != '<')
         };
-        if BLOCK_TAGS.contains(&name.as_str()) && (!closing || text_follows()) {
+        if BLOCK_TAGS.contains(name.as_str()) && (!closing || text_follows()) {
             out.push_str("<br>");
         }
         out.push('<');

@@ -112,7 +112,7 @@ fn is_separator(line: &str) -> bool {
         return false;
     }
     SEPARATORS.iter().any(|s| {
-        core.starts_with(s) && (decorated || s.ends_with(':') || core.trim_end_matches(':') == *s)
+        core.starts_with(s) && (decorated || s.ends_with(':') || core.trim_end_matches(':') == s)
     })
 }
 
@@ -142,7 +142,7 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
     let Some(first) = lines.get(i).and_then(|l| header_name(l)) else {
         return false;
     };
-    if !BLOCK_FROM.contains(&first.as_str()) {
+    if !BLOCK_FROM.contains(first.as_str()) {
         return false;
     }
     let followers = lines
@@ -150,7 +150,7 @@ fn is_header_block(lines: &[&str], i: usize) -> bool {
         .skip(i + 1)
         .take(HEADER_BLOCK_WINDOW)
         .filter_map(|l| header_name(l))
-        .filter(|n| BLOCK_FOLLOWERS.contains(&n.as_str()))
+        .filter(|n| BLOCK_FOLLOWERS.contains(n.as_str()))
         .count();
     followers >= 2
 }

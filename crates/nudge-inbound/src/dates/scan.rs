@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::calendar::{self as cal, DayOrder};
 use super::FoundDate;
-use crate::lang::index::index;
+use crate::lang::index::{self, index, Split};
 use crate::lang::{Anchor, Unit, WeekdayShift, ALL};
 use crate::text::{Kind, Token};
 
@@ -137,12 +137,8 @@ fn phrase(t: &[Token<'_>], i: usize, words: &[&str]) -> Option<usize> {
 }
 
 /// The longest phrase of a list matching at `i`.
-fn longest<'p>(
-    t: &[Token<'_>],
-    i: usize,
-    phrases: impl Iterator<Item = &'p [&'p str]>,
-) -> Option<usize> {
-    phrases.filter_map(|p| phrase(t, i, p)).max()
+fn longest(t: &[Token<'_>], i: usize, phrases: &[Split]) -> Option<usize> {
+    phrases.iter().filter_map(|p| phrase(t, i, p)).max()
 }
 
 fn month_of(w: &str) -> Option<(u32, bool)> {
@@ -379,7 +375,7 @@ fn day_month(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
         }
     }
     while let Some(w) = word(t, j) {
-        if ALL.iter().any(|l| l.of.contains(&w)) {
+        if index().is(w, index::OF) {
             j += 1;
         } else {
             break;
@@ -442,18 +438,9 @@ fn month_period(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
         End,
     }
     let options = [
-        (
-            Part::End,
-            longest(t, i, ALL.iter().flat_map(|l| l.end_of.iter().copied())),
-        ),
-        (
-            Part::Mid,
-            longest(t, i, ALL.iter().flat_map(|l| l.mid.iter().copied())),
-        ),
-        (
-            Part::Start,
-            longest(t, i, ALL.iter().flat_map(|l| l.start_of.iter().copied())),
-        ),
+        (Part::End, longest(t, i, &index().phrases.end_of)),
+        (Part::Mid, longest(t, i, &index().phrases.mid)),
+        (Part::Start, longest(t, i, &index().phrases.start_of)),
     ];
     let (part, len) = options
         .into_iter()
@@ -544,7 +531,7 @@ fn weekday(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
     let mut j = i;
     let mut shift = None;
     let mut next_week = false;
-    if let Some(n) = longest(t, j, ALL.iter().flat_map(|l| l.next_week.iter().copied())) {
+    if let Some(n) = longest(t, j, &index().phrases.next_week) {
         next_week = true;
         j += n;
     } else {
@@ -628,11 +615,7 @@ fn weekday(t: &[Token<'_>], i: usize, today: NaiveDate, order: DayOrder) -> Opti
         }
     }
     if !next_week && shift != Some(WeekdayShift::Last) {
-        let trailing = ALL
-            .iter()
-            .flat_map(|l| l.next_week.iter().copied())
-            .filter_map(|p| phrase(t, after, p))
-            .max();
+        let trailing = longest(t, after, &index().phrases.next_week);
         if let Some(n) = trailing {
             next_week = true;
             j = after + n;
@@ -661,8 +644,10 @@ fn count_at(t: &[Token<'_>], i: usize) -> Option<(u32, usize)> {
     if let Some((v, _)) = number(t, i, 3) {
         return Some((v, 1));
     }
-    ALL.iter()
-        .flat_map(|l| l.numbers.iter())
+    index()
+        .phrases
+        .numbers
+        .iter()
         .filter_map(|(words, v)| phrase(t, i, words).map(|n| (*v, n)))
         .max_by_key(|(_, n)| *n)
 }
@@ -686,8 +671,8 @@ fn unit_at(t: &[Token<'_>], i: usize) -> Option<(Unit, usize)> {
 /// `10 days ago`, `in zwei Wochen`, `vor 5 Tagen`.
 fn duration(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
     let w = word(t, i)?;
-    let ago_before = ALL.iter().any(|l| l.ago.contains(&w)) && w != "ago";
-    let within = ALL.iter().any(|l| l.within.contains(&w));
+    let ago_before = index().is(w, index::AGO) && w != "ago";
+    let within = index().is(w, index::WITHIN);
     let mut j = i;
     if within || ago_before {
         j += 1;
@@ -723,11 +708,7 @@ fn duration(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<Hit> {
             };
         }
     }
-    let from_now = ALL
-        .iter()
-        .flat_map(|l| l.from_now.iter().copied())
-        .filter_map(|p| phrase(t, j, p))
-        .max();
+    let from_now = longest(t, j, &index().phrases.from_now);
     if !within && from_now.is_none() {
         return None;
     }

@@ -17,8 +17,8 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use super::calendar::{self as cal, DayOrder};
 use super::scan::scan;
 use super::FoundDate;
-use crate::lang::index::index;
-use crate::lang::{any_lang, ALL};
+use crate::lang::index::{self, index};
+use crate::lang::ALL;
 use crate::text::{Kind, Token};
 
 fn words_of<'t, 'a>(tokens: &'t [Token<'a>]) -> impl Iterator<Item = (usize, &'a str)> + 't {
@@ -49,7 +49,7 @@ pub fn friday_of_week(week: u32, today: NaiveDate) -> Option<NaiveDate> {
 /// A week word glued to its number ("kw50", "wk50").
 pub(super) fn glued_week(w: &str) -> bool {
     w.find(|c: char| c.is_ascii_digit())
-        .is_some_and(|at| at > 0 && any_lang(|l| l.week_words, &w[..at]))
+        .is_some_and(|at| at > 0 && index().is(&w[..at], index::WEEK))
 }
 
 /// "KW 50", "KW50", "week 50", "wk. 50", "v. 50", "semaine 50": `(date, tokens used)`.
@@ -58,7 +58,7 @@ pub(super) fn iso_week(t: &[Token<'_>], i: usize, today: NaiveDate) -> Option<(N
     if tok.kind != Kind::Word {
         return None;
     }
-    let is_week_word = |w: &str| any_lang(|l| l.week_words, w);
+    let is_week_word = |w: &str| index().is(w, index::WEEK);
     // Glued: "kw50", "wk50", "v50".
     let split = tok.text.find(|c: char| c.is_ascii_digit());
     if let Some(at) = split {
@@ -106,7 +106,7 @@ fn plural_weekday(w: &str) -> Option<Weekday> {
 /// when the text names no run day.
 pub fn payment_run(tokens: &[Token<'_>], today: NaiveDate) -> Option<NaiveDate> {
     let missed = missed_run(tokens);
-    let runs = words_of(tokens).any(|(_, w)| any_lang(|l| l.run_words, w));
+    let runs = words_of(tokens).any(|(_, w)| index().is(w, index::RUN));
     if !missed && !runs {
         return None;
     }
@@ -122,7 +122,7 @@ pub fn payment_run(tokens: &[Token<'_>], today: NaiveDate) -> Option<NaiveDate> 
 
 /// The text says this week's payment run was missed.
 pub fn missed_run(tokens: &[Token<'_>]) -> bool {
-    words_of(tokens).any(|(_, w)| any_lang(|l| l.missed, w))
+    words_of(tokens).any(|(_, w)| index().is(w, index::MISSED))
 }
 
 /// "Net 30 from receipt" with the day the invoice was received: that day + N days.
@@ -133,12 +133,12 @@ pub fn from_receipt(tokens: &[Token<'_>], today: NaiveDate, order: DayOrder) -> 
             .iter()
             .skip(k)
             .take(5)
-            .any(|(_, w)| any_lang(|l| l.receipt_words, w))
+            .any(|(_, w)| index().is(w, index::RECEIPT))
     };
     // N: right after a "net" word, or before "days" with a receipt word close after it.
     let mut days = None;
     for (k, (ti, w)) in words.iter().enumerate() {
-        let net = any_lang(|l| l.net_words, w);
+        let net = index().is(w, index::NET);
         let next = tokens.get(ti + 1).filter(|t| t.kind == Kind::Number);
         let glued = w.strip_prefix("net").and_then(|d| d.parse::<u32>().ok());
         if let Some(n) = glued.filter(|_| receipt_at(k)) {
@@ -170,7 +170,7 @@ pub fn from_receipt(tokens: &[Token<'_>], today: NaiveDate, order: DayOrder) -> 
     // The receipt day: a date next to a receipt word, read as the latest such day.
     let receipt_word = words
         .iter()
-        .filter(|(_, w)| any_lang(|l| l.receipt_words, w))
+        .filter(|(_, w)| index().is(w, index::RECEIPT))
         .map(|(ti, _)| *ti)
         .collect::<Vec<_>>();
     let found = scan(tokens, today, order);
@@ -200,7 +200,7 @@ pub fn after_event(sentence: &[Token<'_>], found: &FoundDate) -> NaiveDate {
         .collect();
     let after = before
         .iter()
-        .rposition(|t| ALL.iter().any(|l| l.after_words.contains(&t.text)))
+        .rposition(|t| index().is(t.text, index::AFTER))
         .is_some_and(|k| {
             before.len() - k <= 8
                 && !before

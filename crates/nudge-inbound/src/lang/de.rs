@@ -14,9 +14,14 @@ use crate::intent::Intent::{
     PromiseToPay, Question, Unsubscribe,
 };
 use nudge_core::dispute::DisputeCategory;
+use nudge_mail::words;
 
-const GOODS: &str =
-    "ware|waren|lieferung|artikel|bestellung|leistung|leistungen|sendung|paket|material|produkte";
+// A macro, not a `const`: `words!` joins literals at compile time (`concat!`).
+macro_rules! goods {
+    () => {
+        "ware|waren|lieferung|artikel|bestellung|leistung|leistungen|sendung|paket|material|produkte"
+    };
+}
 
 pub const DE: Lang = Lang {
     code: "de",
@@ -49,61 +54,70 @@ pub const DE: Lang = Lang {
         ("dezember", 12),
         ("dez", 12),
     ],
-    ambiguous_months: &[],
+    ambiguous_months: words![],
     anchors: &[
-        (&["heute"], Anchor::Days(0)),
-        (&["heute", "morgen"], Anchor::Days(0)),
-        (&["guten", "morgen"], Anchor::Nothing),
-        (&["morgen", "früh"], Anchor::Days(1)),
-        (&["morgen"], Anchor::Days(1)),
-        (&["übermorgen"], Anchor::Days(2)),
-        (&["uebermorgen"], Anchor::Days(2)),
-        (&["gestern"], Anchor::Days(-1)),
-        (&["letzte", "woche"], Anchor::Days(-7)),
-        (&["letzten", "monat"], Anchor::Days(-30)),
-        (&["vorgestern"], Anchor::Days(-2)),
-        (&["ende", "des", "monats"], Anchor::EndOfMonth(0)),
-        (&["ende", "dieses", "monats"], Anchor::EndOfMonth(0)),
-        (&["ende", "diesen", "monats"], Anchor::EndOfMonth(0)),
-        (&["ende", "monat"], Anchor::EndOfMonth(0)),
-        (&["monatsende"], Anchor::EndOfMonth(0)),
-        (&["zum", "monatsende"], Anchor::EndOfMonth(0)),
-        (&["ende", "nächsten", "monats"], Anchor::EndOfMonth(1)),
-        (&["ende", "naechsten", "monats"], Anchor::EndOfMonth(1)),
+        (words!["heute"], Anchor::Days(0)),
+        (words!["heute", "morgen"], Anchor::Days(0)),
+        (words!["guten", "morgen"], Anchor::Nothing),
+        (words!["morgen", "früh"], Anchor::Days(1)),
+        (words!["morgen"], Anchor::Days(1)),
+        (words!["übermorgen"], Anchor::Days(2)),
+        (words!["uebermorgen"], Anchor::Days(2)),
+        (words!["gestern"], Anchor::Days(-1)),
+        (words!["letzte", "woche"], Anchor::Days(-7)),
+        (words!["letzten", "monat"], Anchor::Days(-30)),
+        (words!["vorgestern"], Anchor::Days(-2)),
+        (words!["ende", "des", "monats"], Anchor::EndOfMonth(0)),
+        (words!["ende", "dieses", "monats"], Anchor::EndOfMonth(0)),
+        (words!["ende", "diesen", "monats"], Anchor::EndOfMonth(0)),
+        (words!["ende", "monat"], Anchor::EndOfMonth(0)),
+        (words!["monatsende"], Anchor::EndOfMonth(0)),
+        (words!["zum", "monatsende"], Anchor::EndOfMonth(0)),
+        (words!["ende", "nächsten", "monats"], Anchor::EndOfMonth(1)),
+        (words!["ende", "naechsten", "monats"], Anchor::EndOfMonth(1)),
         (
-            &["ende", "des", "nächsten", "monats"],
+            words!["ende", "des", "nächsten", "monats"],
             Anchor::EndOfMonth(1),
         ),
         (
-            &["ende", "des", "kommenden", "monats"],
+            words!["ende", "des", "kommenden", "monats"],
             Anchor::EndOfMonth(1),
         ),
-        (&["ende", "kommenden", "monats"], Anchor::EndOfMonth(1)),
-        (&["anfang", "nächsten", "monats"], Anchor::StartOfMonth(1)),
+        (words!["ende", "kommenden", "monats"], Anchor::EndOfMonth(1)),
         (
-            &["anfang", "des", "nächsten", "monats"],
+            words!["anfang", "nächsten", "monats"],
             Anchor::StartOfMonth(1),
         ),
-        (&["anfang", "naechsten", "monats"], Anchor::StartOfMonth(1)),
-        (&["mitte", "des", "monats"], Anchor::MidMonth(0)),
-        (&["mitte", "nächsten", "monats"], Anchor::MidMonth(1)),
-        (&["ende", "der", "woche"], Anchor::EndOfWeek(0)),
-        (&["ende", "dieser", "woche"], Anchor::EndOfWeek(0)),
-        (&["diese", "woche"], Anchor::EndOfWeek(0)),
-        (&["dieser", "woche"], Anchor::EndOfWeek(0)),
-        (&["ende", "nächster", "woche"], Anchor::EndOfWeek(1)),
-        (&["ende", "der", "nächsten", "woche"], Anchor::EndOfWeek(1)),
-        (&["nächste", "woche"], Anchor::Week(1)),
-        (&["nächster", "woche"], Anchor::Week(1)),
-        (&["naechste", "woche"], Anchor::Week(1)),
-        (&["kommende", "woche"], Anchor::Week(1)),
-        (&["kommender", "woche"], Anchor::Week(1)),
-        (&["nächsten", "monat"], Anchor::Month(1)),
-        (&["naechsten", "monat"], Anchor::Month(1)),
-        (&["kommenden", "monat"], Anchor::Month(1)),
-        (&["diesen", "monat"], Anchor::EndOfMonth(0)),
-        (&["jahresende"], Anchor::EndOfYear(0)),
-        (&["ende", "des", "jahres"], Anchor::EndOfYear(0)),
+        (
+            words!["anfang", "des", "nächsten", "monats"],
+            Anchor::StartOfMonth(1),
+        ),
+        (
+            words!["anfang", "naechsten", "monats"],
+            Anchor::StartOfMonth(1),
+        ),
+        (words!["mitte", "des", "monats"], Anchor::MidMonth(0)),
+        (words!["mitte", "nächsten", "monats"], Anchor::MidMonth(1)),
+        (words!["ende", "der", "woche"], Anchor::EndOfWeek(0)),
+        (words!["ende", "dieser", "woche"], Anchor::EndOfWeek(0)),
+        (words!["diese", "woche"], Anchor::EndOfWeek(0)),
+        (words!["dieser", "woche"], Anchor::EndOfWeek(0)),
+        (words!["ende", "nächster", "woche"], Anchor::EndOfWeek(1)),
+        (
+            words!["ende", "der", "nächsten", "woche"],
+            Anchor::EndOfWeek(1),
+        ),
+        (words!["nächste", "woche"], Anchor::Week(1)),
+        (words!["nächster", "woche"], Anchor::Week(1)),
+        (words!["naechste", "woche"], Anchor::Week(1)),
+        (words!["kommende", "woche"], Anchor::Week(1)),
+        (words!["kommender", "woche"], Anchor::Week(1)),
+        (words!["nächsten", "monat"], Anchor::Month(1)),
+        (words!["naechsten", "monat"], Anchor::Month(1)),
+        (words!["kommenden", "monat"], Anchor::Month(1)),
+        (words!["diesen", "monat"], Anchor::EndOfMonth(0)),
+        (words!["jahresende"], Anchor::EndOfYear(0)),
+        (words!["ende", "des", "jahres"], Anchor::EndOfYear(0)),
     ],
     weekday_shifts: &[
         ("diesen", WeekdayShift::This),
@@ -117,13 +131,13 @@ pub const DE: Lang = Lang {
         ("vergangenen", WeekdayShift::Last),
     ],
     next_week: &[
-        &["nächste", "woche"],
-        &["nächster", "woche"],
-        &["kommende", "woche"],
+        words!["nächste", "woche"],
+        words!["nächster", "woche"],
+        words!["kommende", "woche"],
     ],
-    within: &["in", "innerhalb", "binnen", "innert"],
+    within: words!["in", "innerhalb", "binnen", "innert"],
     from_now: &[],
-    ago: &["vor"],
+    ago: words!["vor"],
     units: &[
         ("tag", Unit::Day),
         ("tage", Unit::Day),
@@ -139,32 +153,32 @@ pub const DE: Lang = Lang {
         ("monaten", Unit::Month),
     ],
     numbers: &[
-        (&["einem"], 1),
-        (&["einer"], 1),
-        (&["ein"], 1),
-        (&["eine"], 1),
-        (&["zwei"], 2),
-        (&["drei"], 3),
-        (&["vier"], 4),
-        (&["fünf"], 5),
-        (&["sechs"], 6),
-        (&["sieben"], 7),
-        (&["acht"], 8),
-        (&["zehn"], 10),
-        (&["vierzehn"], 14),
-        (&["dreißig"], 30),
-        (&["paar"], 2),
-        (&["ein", "paar"], 2),
+        (words!["einem"], 1),
+        (words!["einer"], 1),
+        (words!["ein"], 1),
+        (words!["eine"], 1),
+        (words!["zwei"], 2),
+        (words!["drei"], 3),
+        (words!["vier"], 4),
+        (words!["fünf"], 5),
+        (words!["sechs"], 6),
+        (words!["sieben"], 7),
+        (words!["acht"], 8),
+        (words!["zehn"], 10),
+        (words!["vierzehn"], 14),
+        (words!["dreißig"], 30),
+        (words!["paar"], 2),
+        (words!["ein", "paar"], 2),
     ],
     ordinals: &[],
-    of: &["des", "im"],
-    end_of: &[&["ende"]],
-    mid: &[&["mitte"]],
-    start_of: &[&["anfang"]],
-    negations: &["nicht", "kein", "keine", "keinen", "niemals", "nie", "ohne"],
-    conditions: &["sobald", "wenn", "falls", "erst", "solange", "nachdem"],
-    future_markers: &["werden", "werde", "wird", "wollen", "möchten"],
-    past_markers: &[
+    of: words!["des", "im"],
+    end_of: &[words!["ende"]],
+    mid: &[words!["mitte"]],
+    start_of: &[words!["anfang"]],
+    negations: words!["nicht", "kein", "keine", "keinen", "niemals", "nie", "ohne"],
+    conditions: words!["sobald", "wenn", "falls", "erst", "solange", "nachdem"],
+    future_markers: words!["werden", "werde", "wird", "wollen", "möchten"],
+    past_markers: words![
         "bezahlt",
         "überwiesen",
         "beglichen",
@@ -176,14 +190,14 @@ pub const DE: Lang = Lang {
         "gestern",
     ],
     boilerplate: &[
-        &["vertraulich*"],
-        &["irrtümlich"],
-        &["sitz", "der", "gesellschaft"],
-        &["geschäftsführer"],
-        &["handelsregister"],
-        &["amtsgericht"],
+        words!["vertraulich*"],
+        words!["irrtümlich"],
+        words!["sitz", "der", "gesellschaft"],
+        words!["geschäftsführer"],
+        words!["handelsregister"],
+        words!["amtsgericht"],
     ],
-    accepted: &[
+    accepted: words![
         "korrekt",
         "richtig",
         "ordnung",
@@ -192,7 +206,7 @@ pub const DE: Lang = Lang {
         "freigegeben",
         "passt",
     ],
-    withdrawn: &[
+    withdrawn: words![
         "wollten",
         "hatten",
         "gehofft",
@@ -201,7 +215,7 @@ pub const DE: Lang = Lang {
         "eigentlich",
         "sollte",
     ],
-    approvals: &[
+    approvals: words![
         "freigeben",
         "freigabe",
         "genehmigen",
@@ -210,12 +224,12 @@ pub const DE: Lang = Lang {
         "freigibst",
         "freigeben?",
     ],
-    question_words: &[
+    question_words: words![
         "wer", "was", "warum", "wann", "welche", "welcher", "welches", "wie", "wo", "weshalb",
         "wieso", "ob",
     ],
-    week_words: &["kw", "kalenderwoche", "woche"],
-    run_words: &[
+    week_words: words!["kw", "kalenderwoche", "woche"],
+    run_words: words![
         "zahllauf",
         "zahlungslauf",
         "zahlläufe",
@@ -223,9 +237,9 @@ pub const DE: Lang = Lang {
         "überweisungslauf",
         "lauf",
     ],
-    missed: &["verpasst", "verpassten"],
-    after_words: &["nach", "nachdem"],
-    receipt_words: &[
+    missed: words!["verpasst", "verpassten"],
+    after_words: words!["nach", "nachdem"],
+    receipt_words: words![
         "erhalt",
         "eingang",
         "rechnungseingang",
@@ -233,15 +247,15 @@ pub const DE: Lang = Lang {
         "zugang",
         "eingegangen",
     ],
-    net_words: &["netto"],
+    net_words: words!["netto"],
     inclusive: &[
-        &["einschließlich"],
-        &["einschl"],
-        &["inklusive"],
-        &["inkl"],
-        &["einschliesslich"],
+        words!["einschließlich"],
+        words!["einschl"],
+        words!["inklusive"],
+        words!["inkl"],
+        words!["einschliesslich"],
     ],
-    corrections: &[
+    corrections: words![
         "korrigierte",
         "korrigierten",
         "berichtigte",
@@ -253,7 +267,7 @@ pub const DE: Lang = Lang {
     ],
     spellings: &[],
     cues: CUES,
-    pay_words: &[
+    pay_words: words![
         "zahlen",
         "bezahlen",
         "zahlung",
@@ -267,31 +281,31 @@ pub const DE: Lang = Lang {
         "ausgleichen",
         "ausgeglichen",
     ],
-    return_words: &["zurück", "zurueck", "wieder"],
-    until_words: &["bis", "ab", "erreichbar"],
+    return_words: words!["zurück", "zurueck", "wieder"],
+    until_words: words!["bis", "ab", "erreichbar"],
     po_words: &[
-        &["bestellnummer"],
-        &["bestell", "nr"],
-        &["auftragsnummer"],
-        &["bestellung"],
+        words!["bestellnummer"],
+        words!["bestell", "nr"],
+        words!["auftragsnummer"],
+        words!["bestellung"],
     ],
-    invoice_words: &["rechnung", "rechnungsnummer", "rechnungsnr", "rg", "re"],
-    number_words: &["nr", "nummer", "ist", "und"],
+    invoice_words: words!["rechnung", "rechnungsnummer", "rechnungsnr", "rg", "re"],
+    number_words: words!["nr", "nummer", "ist", "und"],
 };
 
 const CUES: &[Cue] = &[
     cue(
-        &["wir|ich", "zahlen|überweisen|bezahlen|begleichen"],
+        words!["wir|ich", "zahlen|überweisen|bezahlen|begleichen"],
         Intent::PromiseToPay,
         0.45,
     ),
     cue(
-        &["in", "~", "raten|teilbeträgen|teilen"],
+        words!["in", "~", "raten|teilbeträgen|teilen"],
         Intent::PaymentPlanRequest,
         0.75,
     ),
     cue(
-        &[
+        words![
             "werden|werde|wird",
             "~~",
             "zahlen|bezahlen|überweisen|begleichen|ausgleichen",
@@ -300,7 +314,7 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &[
+        words![
             "wird|werden",
             "~~",
             "überwiesen|bezahlt|beglichen|ausgeglichen|angewiesen",
@@ -309,12 +323,12 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &["zahlen|überweisen|begleichen", "wir"],
+        words!["zahlen|überweisen|begleichen", "wir"],
         Intent::PromiseToPay,
         0.45,
     ),
     cue(
-        &[
+        words![
             "bereits|schon",
             "~~",
             "bezahlt|überwiesen|beglichen|ausgeglichen|gezahlt",
@@ -322,9 +336,9 @@ const CUES: &[Cue] = &[
         Intent::AlreadyPaid,
         0.8,
     ),
-    cue(&["zahlungseingang"], Intent::AlreadyPaid, 0.35),
+    cue(words!["zahlungseingang"], Intent::AlreadyPaid, 0.35),
     cue(
-        &[
+        words![
             "senden|schicken|übermitteln|zusenden",
             "~~",
             "rechnung*",
@@ -335,7 +349,7 @@ const CUES: &[Cue] = &[
         0.7,
     ),
     cue(
-        &[
+        words![
             "erneut|nochmals|nochmal",
             "~",
             "senden|schicken|zusenden|zukommen|zu",
@@ -344,22 +358,22 @@ const CUES: &[Cue] = &[
         0.55,
     ),
     cue(
-        &["kein|keine", "original|rechnung"],
+        words!["kein|keine", "original|rechnung"],
         Intent::InvoiceCopyRequest,
         0.45,
     ),
     dispute(
-        &["funktioniert|funktionieren|läuft|laufen", "~~", "nicht"],
+        words!["funktioniert|funktionieren|läuft|laufen", "~~", "nicht"],
         DisputeCategory::Quality,
         0.6,
     ),
     dispute(
-        &["problem|probleme|fehler|störung"],
+        words!["problem|probleme|fehler|störung"],
         DisputeCategory::Other,
         0.35,
     ),
     cue(
-        &[
+        words![
             "keine",
             "~",
             "mails|emails|nachrichten|erinnerungen|mahnungen|zahlungserinnerungen",
@@ -368,7 +382,7 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &[
+        words![
             "werden|werde|wird",
             "~",
             "zahlen|bezahlen|überweisen|begleichen|ausgleichen",
@@ -377,7 +391,7 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &[
+        words![
             "wird",
             "~",
             "bezahlt|überwiesen|beglichen|ausgeglichen|angewiesen",
@@ -386,18 +400,18 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &["zahlung", "~", "erfolgt|geplant|veranlasst|freigegeben"],
+        words!["zahlung", "~", "erfolgt|geplant|veranlasst|freigegeben"],
         PromiseToPay,
         0.55,
     ),
-    cue(&["zahlungslauf"], PromiseToPay, 0.55),
+    cue(words!["zahlungslauf"], PromiseToPay, 0.55),
     cue(
-        &["zahlen|überweisen|begleichen", "~", "bis|am"],
+        words!["zahlen|überweisen|begleichen", "~", "bis|am"],
         PromiseToPay,
         0.5,
     ),
     cue(
-        &[
+        words![
             "bereits|schon",
             "~",
             "bezahlt|überwiesen|beglichen|ausgeglichen",
@@ -406,7 +420,7 @@ const CUES: &[Cue] = &[
         0.8,
     ),
     cue(
-        &[
+        words![
             "haben|habe|hat|wurde|wurden",
             "~",
             "bezahlt|überwiesen|beglichen|ausgeglichen",
@@ -415,40 +429,40 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &["zahlungsbestätigung|überweisungsbeleg|zahlungsnachweis|kontoauszug"],
+        words!["zahlungsbestätigung|überweisungsbeleg|zahlungsnachweis|kontoauszug"],
         AlreadyPaid,
         0.6,
     ),
     cue(
-        &["ratenzahlung*|teilzahlung*|zahlungsplan|stundung|ratenplan"],
+        words!["ratenzahlung*|teilzahlung*|zahlungsplan|stundung|ratenplan"],
         PaymentPlanRequest,
         0.8,
     ),
-    cue(&["in", "~", "raten"], PaymentPlanRequest, 0.75),
+    cue(words!["in", "~", "raten"], PaymentPlanRequest, 0.75),
     cue(
-        &["zahlungsaufschub|zahlungsziel", "~", "verlängern"],
+        words!["zahlungsaufschub|zahlungsziel", "~", "verlängern"],
         PaymentPlanRequest,
         0.6,
     ),
     dispute(
-        &["reklamation|reklamieren|widerspruch|widersprechen|beanstand*"],
+        words!["reklamation|reklamieren|widerspruch|widersprechen|beanstand*"],
         Other,
         0.7,
     ),
-    dispute(&["falsch|fehlerhaft|unrichtig"], Other, 0.55),
-    dispute(&["nicht", "einverstanden"], Other, 0.6),
-    dispute(&["nicht", "bestellt"], Other, 0.6),
+    dispute(words!["falsch|fehlerhaft|unrichtig"], Other, 0.55),
+    dispute(words!["nicht", "einverstanden"], Other, 0.6),
+    dispute(words!["nicht", "bestellt"], Other, 0.6),
     dispute(
-        &["preis|preise|preisen|rabatt|angebot|vereinbart*|überhöht"],
+        words!["preis|preise|preisen|rabatt|angebot|vereinbart*|überhöht"],
         Pricing,
         0.45,
     ),
-    dispute(&["falscher|falschen", "preis"], Pricing, 0.75),
-    dispute(&["menge|mengen|stückzahl|anzahl"], Quantity, 0.6),
-    dispute(&["zu", "viel|viele", "~", "berechnet"], Quantity, 0.55),
+    dispute(words!["falscher|falschen", "preis"], Pricing, 0.75),
+    dispute(words!["menge|mengen|stückzahl|anzahl"], Quantity, 0.6),
+    dispute(words!["zu", "viel|viele", "~", "berechnet"], Quantity, 0.55),
     dispute(
-        &[
-            GOODS,
+        words![
+            goods!(),
             "~",
             "nicht|nie",
             "~",
@@ -457,33 +471,33 @@ const CUES: &[Cue] = &[
         NotReceived,
         0.7,
     ),
-    dispute(&["nicht", "geliefert"], NotReceived, 0.7),
+    dispute(words!["nicht", "geliefert"], NotReceived, 0.7),
     dispute(
-        &["beschädigt|defekt|mangelhaft|kaputt|mängel|mangel"],
+        words!["beschädigt|defekt|mangelhaft|kaputt|mängel|mangel"],
         Quality,
         0.7,
     ),
-    dispute(&["qualität"], Quality, 0.45),
-    dispute(&["doppelt|zweimal|doppelte"], DuplicateBilling, 0.75),
+    dispute(words!["qualität"], Quality, 0.45),
+    dispute(words!["doppelt|zweimal|doppelte"], DuplicateBilling, 0.75),
     dispute(
-        &["gutschrift|rückerstattung|erstattung"],
+        words!["gutschrift|rückerstattung|erstattung"],
         CreditNoteRequested,
         0.7,
     ),
     dispute(
-        &["bestellnummer|bestell", "~", "fehlt|fehlen|fehlend"],
+        words!["bestellnummer|bestell", "~", "fehlt|fehlen|fehlend"],
         MissingPo,
         0.7,
     ),
-    dispute(&["ohne", "~", "bestellnummer"], MissingPo, 0.7),
+    dispute(words!["ohne", "~", "bestellnummer"], MissingPo, 0.7),
     cue(
-        &["rechnungskopie|rechnungsduplikat"],
+        words!["rechnungskopie|rechnungsduplikat"],
         InvoiceCopyRequest,
         0.8,
     ),
-    cue(&["kopie", "~", "rechnung"], InvoiceCopyRequest, 0.75),
+    cue(words!["kopie", "~", "rechnung"], InvoiceCopyRequest, 0.75),
     cue(
-        &[
+        words![
             "rechnung",
             "~",
             "erneut|nochmals|nochmal|noch",
@@ -494,36 +508,36 @@ const CUES: &[Cue] = &[
         0.75,
     ),
     cue(
-        &["rechnung", "~", "nicht", "~", "erhalten|bekommen|gefunden"],
+        words!["rechnung", "~", "nicht", "~", "erhalten|bekommen|gefunden"],
         InvoiceCopyRequest,
         0.75,
     ),
     cue(
-        &["rechnungsadresse|rechnungsanschrift|anschrift|ust|umsatzsteuer*|steuernummer"],
+        words!["rechnungsadresse|rechnungsanschrift|anschrift|ust|umsatzsteuer*|steuernummer"],
         BillingUpdate,
         0.6,
     ),
     cue(
-        &["bestellnummer|auftragsnummer", "~", "lautet|ist"],
+        words!["bestellnummer|auftragsnummer", "~", "lautet|ist"],
         BillingUpdate,
         0.55,
     ),
-    cue(&["neue", "adresse"], BillingUpdate, 0.6),
+    cue(words!["neue", "adresse"], BillingUpdate, 0.6),
     cue(
-        &["nicht", "mehr", "~", "zuständig|im|bei|beschäftigt"],
+        words!["nicht", "mehr", "~", "zuständig|im|bei|beschäftigt"],
         ContactChange,
         0.7,
     ),
-    cue(&["ab", "sofort"], ContactChange, 0.4),
-    cue(&["zukünftig|künftig"], ContactChange, 0.35),
-    cue(&["ansprechpartner*|zuständig"], ContactChange, 0.4),
+    cue(words!["ab", "sofort"], ContactChange, 0.4),
+    cue(words!["zukünftig|künftig"], ContactChange, 0.35),
+    cue(words!["ansprechpartner*|zuständig"], ContactChange, 0.4),
     cue(
-        &["bitte", "an", "~", "senden|schicken|wenden"],
+        words!["bitte", "an", "~", "senden|schicken|wenden"],
         ContactChange,
         0.5,
     ),
     cue(
-        &[
+        words![
             "können|könnten|koennen",
             "sie",
             "~",
@@ -532,10 +546,10 @@ const CUES: &[Cue] = &[
         Question,
         0.45,
     ),
-    cue(&["warum|wieso|weshalb"], Question, 0.45),
-    cue(&["abmelden|austragen|abbestellen"], Unsubscribe, 0.8),
+    cue(words!["warum|wieso|weshalb"], Question, 0.45),
+    cue(words!["abmelden|austragen|abbestellen"], Unsubscribe, 0.8),
     cue(
-        &[
+        words![
             "keine",
             "~",
             "e|mails|emails|erinnerungen|mahnungen",
@@ -545,50 +559,50 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     cue(
-        &["anwalt|rechtsanwalt|anwältin|anwälte|inkasso"],
+        words!["anwalt|rechtsanwalt|anwältin|anwälte|inkasso"],
         LegalThreat,
         0.8,
     ),
-    cue(&["rechtliche", "schritte"], LegalThreat, 0.8),
-    cue(&["gericht|klage|verklagen"], LegalThreat, 0.75),
+    cue(words!["rechtliche", "schritte"], LegalThreat, 0.8),
+    cue(words!["gericht|klage|verklagen"], LegalThreat, 0.75),
     // Issue 11: general vocabulary (SLA credits, replacement POs, hand-overs, …).
     super::dispute(
-        &["sla"],
+        words!["sla"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.55,
     ),
     super::dispute(
-        &["servicegutschrift|sla-gutschrift|vertragsstrafe"],
+        words!["servicegutschrift|sla-gutschrift|vertragsstrafe"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.7,
     ),
     super::dispute(
-        &["ausfall|ausfälle|ausfallzeit*|störung|störungen|nichtverfügbarkeit"],
+        words!["ausfall|ausfälle|ausfallzeit*|störung|störungen|nichtverfügbarkeit"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.4,
     ),
     super::dispute(
-        &["verstoß|verstößt|verletzt", "~", "sla|vertrag|vereinbarung"],
+        words!["verstoß|verstößt|verletzt", "~", "sla|vertrag|vereinbarung"],
         nudge_core::dispute::DisputeCategory::Other,
         0.6,
     ),
     super::dispute(
-        &["bestreiten|widersprechen|beanstanden|reklamieren"],
+        words!["bestreiten|widersprechen|beanstanden|reklamieren"],
         nudge_core::dispute::DisputeCategory::Other,
         0.7,
     ),
     super::dispute(
-        &["stimmt|stimmen", "nicht"],
+        words!["stimmt|stimmen", "nicht"],
         nudge_core::dispute::DisputeCategory::Other,
         0.55,
     ),
     super::dispute(
-        &["falsch|fehlerhaft|unrichtig|überhöht"],
+        words!["falsch|fehlerhaft|unrichtig|überhöht"],
         nudge_core::dispute::DisputeCategory::Other,
         0.55,
     ),
     super::cue(
-        &[
+        words![
             "neue|neuen|aktualisierte",
             "bestellnummer|bestellung|po|auftragsnummer",
         ],
@@ -596,32 +610,32 @@ const CUES: &[Cue] = &[
         0.6,
     ),
     super::cue(
-        &["bestellnummer|po", "~", "abgelaufen|ungültig|ersetzt"],
+        words!["bestellnummer|po", "~", "abgelaufen|ungültig|ersetzt"],
         crate::intent::Intent::BillingUpdate,
         0.5,
     ),
     super::cue(
-        &["rechnungsadresse|rechnungsanschrift|firmenanschrift"],
+        words!["rechnungsadresse|rechnungsanschrift|firmenanschrift"],
         crate::intent::Intent::BillingUpdate,
         0.6,
     ),
     super::cue(
-        &["nicht", "mehr", "im", "unternehmen|haus"],
+        words!["nicht", "mehr", "im", "unternehmen|haus"],
         crate::intent::Intent::ContactChange,
         0.65,
     ),
     super::cue(
-        &["habe", "~", "verlassen"],
+        words!["habe", "~", "verlassen"],
         crate::intent::Intent::ContactChange,
         0.55,
     ),
     super::cue(
-        &["wenden", "sie", "sich", "~", "an"],
+        words!["wenden", "sie", "sich", "~", "an"],
         crate::intent::Intent::ContactChange,
         0.5,
     ),
     super::cue(
-        &[
+        words![
             "werde|werden|wird",
             "~~",
             "bezahlen|überweisen|begleichen|zahlen|anweisen",
@@ -630,7 +644,7 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     super::cue(
-        &[
+        words![
             "zahlen|überweisen|begleichen",
             "wir",
             "~",
@@ -640,27 +654,27 @@ const CUES: &[Cue] = &[
         0.6,
     ),
     super::cue(
-        &["zahlung", "erfolgt|geht"],
+        words!["zahlung", "erfolgt|geht"],
         crate::intent::Intent::PromiseToPay,
         0.6,
     ),
     super::cue(
-        &["ratenzahlung*|raten|teilzahlung*|stundung"],
+        words!["ratenzahlung*|raten|teilzahlung*|stundung"],
         crate::intent::Intent::PaymentPlanRequest,
         0.7,
     ),
     super::cue(
-        &["bereits|schon", "~", "bezahlt|überwiesen|beglichen"],
+        words!["bereits|schon", "~", "bezahlt|überwiesen|beglichen"],
         crate::intent::Intent::AlreadyPaid,
         0.8,
     ),
     super::cue(
-        &["kopie|duplikat", "~", "rechnung"],
+        words!["kopie|duplikat", "~", "rechnung"],
         crate::intent::Intent::InvoiceCopyRequest,
         0.7,
     ),
     super::cue(
-        &[
+        words![
             "rechnung",
             "~",
             "erneut|nochmals|noch",
@@ -672,12 +686,12 @@ const CUES: &[Cue] = &[
         0.7,
     ),
     super::cue(
-        &["anwalt|anwältin|rechtsanwalt|inkasso*|mahnbescheid"],
+        words!["anwalt|anwältin|rechtsanwalt|inkasso*|mahnbescheid"],
         crate::intent::Intent::LegalThreat,
         0.8,
     ),
     super::cue(
-        &[
+        words![
             "abmelden|austragen|keine",
             "~",
             "e-mails|mails|erinnerungen|nachrichten",

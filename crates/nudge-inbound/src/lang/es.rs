@@ -9,6 +9,7 @@ use crate::intent::Intent::{
     AlreadyPaid, InvoiceCopyRequest, LegalThreat, PaymentPlanRequest, PromiseToPay, Unsubscribe,
 };
 use nudge_core::dispute::DisputeCategory;
+use nudge_mail::words;
 
 pub const ES: Lang = Lang {
     code: "es",
@@ -38,21 +39,21 @@ pub const ES: Lang = Lang {
         ("noviembre", 11),
         ("diciembre", 12),
     ],
-    ambiguous_months: &[],
+    ambiguous_months: words![],
     anchors: &[
-        (&["hoy"], Anchor::Days(0)),
-        (&["mañana"], Anchor::Days(1)),
-        (&["esta", "mañana"], Anchor::Days(0)),
-        (&["pasado", "mañana"], Anchor::Days(2)),
-        (&["ayer"], Anchor::Days(-1)),
-        (&["fin", "de", "mes"], Anchor::EndOfMonth(0)),
-        (&["final", "de", "mes"], Anchor::EndOfMonth(0)),
-        (&["finales", "de", "mes"], Anchor::EndOfMonth(0)),
-        (&["fin", "del", "mes"], Anchor::EndOfMonth(0)),
-        (&["la", "próxima", "semana"], Anchor::Week(1)),
-        (&["la", "semana", "que", "viene"], Anchor::Week(1)),
-        (&["el", "próximo", "mes"], Anchor::Month(1)),
-        (&["esta", "semana"], Anchor::EndOfWeek(0)),
+        (words!["hoy"], Anchor::Days(0)),
+        (words!["mañana"], Anchor::Days(1)),
+        (words!["esta", "mañana"], Anchor::Days(0)),
+        (words!["pasado", "mañana"], Anchor::Days(2)),
+        (words!["ayer"], Anchor::Days(-1)),
+        (words!["fin", "de", "mes"], Anchor::EndOfMonth(0)),
+        (words!["final", "de", "mes"], Anchor::EndOfMonth(0)),
+        (words!["finales", "de", "mes"], Anchor::EndOfMonth(0)),
+        (words!["fin", "del", "mes"], Anchor::EndOfMonth(0)),
+        (words!["la", "próxima", "semana"], Anchor::Week(1)),
+        (words!["la", "semana", "que", "viene"], Anchor::Week(1)),
+        (words!["el", "próximo", "mes"], Anchor::Month(1)),
+        (words!["esta", "semana"], Anchor::EndOfWeek(0)),
     ],
     weekday_shifts: &[
         ("este", WeekdayShift::This),
@@ -60,10 +61,10 @@ pub const ES: Lang = Lang {
         ("proximo", WeekdayShift::Next),
         ("pasado", WeekdayShift::Last),
     ],
-    next_week: &[&["de", "la", "próxima", "semana"]],
-    within: &["en", "dentro"],
+    next_week: &[words!["de", "la", "próxima", "semana"]],
+    within: words!["en", "dentro"],
     from_now: &[],
-    ago: &["hace"],
+    ago: words!["hace"],
     units: &[
         ("día", Unit::Day),
         ("días", Unit::Day),
@@ -74,24 +75,24 @@ pub const ES: Lang = Lang {
         ("meses", Unit::Month),
     ],
     numbers: &[
-        (&["un"], 1),
-        (&["una"], 1),
-        (&["dos"], 2),
-        (&["tres"], 3),
-        (&["cinco"], 5),
-        (&["diez"], 10),
-        (&["quince"], 15),
-        (&["treinta"], 30),
+        (words!["un"], 1),
+        (words!["una"], 1),
+        (words!["dos"], 2),
+        (words!["tres"], 3),
+        (words!["cinco"], 5),
+        (words!["diez"], 10),
+        (words!["quince"], 15),
+        (words!["treinta"], 30),
     ],
     ordinals: &[],
-    of: &["de", "del"],
-    end_of: &[&["finales", "de"], &["fin", "de"]],
-    mid: &[&["mediados", "de"]],
-    start_of: &[&["principios", "de"], &["inicios", "de"]],
-    negations: &["no", "nunca", "sin", "ningún", "ninguna"],
-    conditions: &["hasta", "hasta que", "si", "cuando", "mientras"],
-    future_markers: &["vamos", "voy", "será", "serán"],
-    past_markers: &[
+    of: words!["de", "del"],
+    end_of: &[words!["finales", "de"], words!["fin", "de"]],
+    mid: &[words!["mediados", "de"]],
+    start_of: &[words!["principios", "de"], words!["inicios", "de"]],
+    negations: words!["no", "nunca", "sin", "ningún", "ninguna"],
+    conditions: words!["hasta", "hasta que", "si", "cuando", "mientras"],
+    future_markers: words!["vamos", "voy", "será", "serán"],
+    past_markers: words![
         "pagado",
         "pagada",
         "pagamos",
@@ -102,9 +103,9 @@ pub const ES: Lang = Lang {
         "hemos",
         "ayer",
     ],
-    boilerplate: &[&["confidencial"], &["destinatario"]],
-    accepted: &["correcta", "correcto", "bien", "conforme", "aprobada"],
-    withdrawn: &[
+    boilerplate: &[words!["confidencial"], words!["destinatario"]],
+    accepted: words!["correcta", "correcto", "bien", "conforme", "aprobada"],
+    withdrawn: words![
         "esperábamos",
         "pensábamos",
         "íbamos",
@@ -112,27 +113,27 @@ pub const ES: Lang = Lang {
         "previsto",
         "teníamos",
     ],
-    approvals: &[
+    approvals: words![
         "aprobar",
         "aprobación",
         "autorizar",
         "autorización",
         "firmar",
     ],
-    question_words: &[
+    question_words: words![
         "quién", "qué", "cuándo", "cuál", "cuáles", "cómo", "dónde", "cuánto", "porqué",
     ],
-    week_words: &["semana"],
-    run_words: &["remesa", "remesas"],
-    missed: &["perdimos", "perdido", "pasado"],
-    after_words: &["después", "tras"],
-    receipt_words: &["recepción", "recibido", "recibida", "recibimos"],
-    net_words: &["neto", "netos"],
-    inclusive: &[&["incluido"], &["inclusive"], &["incluida"]],
-    corrections: &["rectificativa", "corregida", "nueva"],
+    week_words: words!["semana"],
+    run_words: words!["remesa", "remesas"],
+    missed: words!["perdimos", "perdido", "pasado"],
+    after_words: words!["después", "tras"],
+    receipt_words: words!["recepción", "recibido", "recibida", "recibimos"],
+    net_words: words!["neto", "netos"],
+    inclusive: &[words!["incluido"], words!["inclusive"], words!["incluida"]],
+    corrections: words!["rectificativa", "corregida", "nueva"],
     spellings: &[],
     cues: CUES,
-    pay_words: &[
+    pay_words: words![
         "pagar",
         "pagaremos",
         "pago",
@@ -141,7 +142,7 @@ pub const ES: Lang = Lang {
         "pagado",
         "abonado",
     ],
-    return_words: &[
+    return_words: words![
         "volveré",
         "volvere",
         "regreso",
@@ -150,15 +151,15 @@ pub const ES: Lang = Lang {
         "incorporaré",
         "reincorporaré",
     ],
-    until_words: &["hasta"],
-    po_words: &[&["orden", "de", "compra"], &["pedido"]],
-    invoice_words: &["factura", "facturas"],
-    number_words: &["n", "no", "número", "nº", "y"],
+    until_words: words!["hasta"],
+    po_words: &[words!["orden", "de", "compra"], words!["pedido"]],
+    invoice_words: words!["factura", "facturas"],
+    number_words: words!["n", "no", "número", "nº", "y"],
 };
 
 const CUES: &[Cue] = &[
     cue(
-        &[
+        words![
             "pago|transferencia",
             "se",
             "realizará|hará|efectuará|enviará",
@@ -167,7 +168,7 @@ const CUES: &[Cue] = &[
         0.6,
     ),
     cue(
-        &[
+        words![
             "realizaremos|haremos|efectuaremos",
             "~",
             "pago|transferencia",
@@ -176,7 +177,7 @@ const CUES: &[Cue] = &[
         0.6,
     ),
     cue(
-        &[
+        words![
             "reenviar|reenvíen|reenvíe|reenviarnos|reenviarme",
             "~",
             "factura*",
@@ -185,12 +186,12 @@ const CUES: &[Cue] = &[
         0.7,
     ),
     cue(
-        &["no", "la|lo|las|los", "encontramos|encuentro|tenemos|hemos"],
+        words!["no", "la|lo|las|los", "encontramos|encuentro|tenemos|hemos"],
         Intent::InvoiceCopyRequest,
         0.45,
     ),
     cue(
-        &[
+        words![
             "reenviar|reenvíen|reenvíe|envíen|envíe|enviar",
             "~",
             "factura",
@@ -201,13 +202,13 @@ const CUES: &[Cue] = &[
         0.55,
     ),
     cue(
-        &["a", "partir", "de", "ahora|hoy"],
+        words!["a", "partir", "de", "ahora|hoy"],
         Intent::ContactChange,
         0.45,
     ),
-    cue(&["en", "adelante"], Intent::ContactChange, 0.45),
+    cue(words!["en", "adelante"], Intent::ContactChange, 0.45),
     cue(
-        &[
+        words![
             "envíen|envíe|enviar|manden|dirijan",
             "~",
             "facturas|factura|recordatorios|correos",
@@ -217,18 +218,18 @@ const CUES: &[Cue] = &[
         Intent::ContactChange,
         0.55,
     ),
-    cue(&["ya", "no", "trabaja"], Intent::ContactChange, 0.7),
-    cue(&["razón", "social"], Intent::BillingUpdate, 0.6),
+    cue(words!["ya", "no", "trabaja"], Intent::ContactChange, 0.7),
+    cue(words!["razón", "social"], Intent::BillingUpdate, 0.6),
     cue(
-        &["dirección|domicilio", "fiscal|de"],
+        words!["dirección|domicilio", "fiscal|de"],
         Intent::BillingUpdate,
         0.55,
     ),
-    cue(&["datos", "fiscales|de"], Intent::BillingUpdate, 0.5),
-    cue(&["cif|nif"], Intent::BillingUpdate, 0.5),
-    cue(&["han|ha", "cambiado"], Intent::BillingUpdate, 0.35),
+    cue(words!["datos", "fiscales|de"], Intent::BillingUpdate, 0.5),
+    cue(words!["cif|nif"], Intent::BillingUpdate, 0.5),
+    cue(words!["han|ha", "cambiado"], Intent::BillingUpdate, 0.35),
     cue(
-        &[
+        words![
             "dejen|deje|dejar",
             "de",
             "enviar*|mandar*|escribir*|contactar*",
@@ -237,7 +238,7 @@ const CUES: &[Cue] = &[
         0.8,
     ),
     cue(
-        &[
+        words![
             "acciones|medidas|acción",
             "legal|legales|judicial|judiciales",
         ],
@@ -245,24 +246,24 @@ const CUES: &[Cue] = &[
         0.8,
     ),
     dispute(
-        &["precio|precios|tarifa|oferta|presupuesto"],
+        words!["precio|precios|tarifa|oferta|presupuesto"],
         DisputeCategory::Pricing,
         0.45,
     ),
     dispute(
-        &["no", "coincide|corresponde"],
+        words!["no", "coincide|corresponde"],
         DisputeCategory::Other,
         0.55,
     ),
-    dispute(&["rectificativ*"], DisputeCategory::Other, 0.5),
-    dispute(&["mal", "estado"], DisputeCategory::Quality, 0.7),
+    dispute(words!["rectificativ*"], DisputeCategory::Other, 0.5),
+    dispute(words!["mal", "estado"], DisputeCategory::Quality, 0.7),
     dispute(
-        &["rot*|dañad*|defectuos*|estropead*"],
+        words!["rot*|dañad*|defectuos*|estropead*"],
         DisputeCategory::Quality,
         0.55,
     ),
     dispute(
-        &[
+        words![
             "no",
             "~",
             "recibido|llegado",
@@ -272,20 +273,20 @@ const CUES: &[Cue] = &[
         DisputeCategory::NotReceived,
         0.7,
     ),
-    dispute(&["cantidad*"], DisputeCategory::Quantity, 0.6),
+    dispute(words!["cantidad*"], DisputeCategory::Quantity, 0.6),
     cue(
-        &["pagaremos|abonaremos|transferiremos|liquidaremos"],
+        words!["pagaremos|abonaremos|transferiremos|liquidaremos"],
         PromiseToPay,
         0.65,
     ),
-    cue(&["vamos", "a", "pagar|abonar"], PromiseToPay, 0.65),
+    cue(words!["vamos", "a", "pagar|abonar"], PromiseToPay, 0.65),
     cue(
-        &["será|serán", "~", "pagada|pagado|abonada|abonado"],
+        words!["será|serán", "~", "pagada|pagado|abonada|abonado"],
         PromiseToPay,
         0.6,
     ),
     cue(
-        &[
+        words![
             "ya",
             "~",
             "pagado|pagada|abonado|abonada|pagamos|transferido",
@@ -294,54 +295,54 @@ const CUES: &[Cue] = &[
         0.8,
     ),
     cue(
-        &["hemos", "~", "pagado|abonado|transferido"],
+        words!["hemos", "~", "pagado|abonado|transferido"],
         AlreadyPaid,
         0.65,
     ),
     cue(
-        &["plazos|fraccionar|aplazar|aplazamiento"],
+        words!["plazos|fraccionar|aplazar|aplazamiento"],
         PaymentPlanRequest,
         0.7,
     ),
     dispute(
-        &["error|incorrect*|erróne*|reclamación|reclamamos|disputa"],
+        words!["error|incorrect*|erróne*|reclamación|reclamamos|disputa"],
         Other,
         0.6,
     ),
-    dispute(&["precio|precios|tarifa"], Pricing, 0.45),
-    dispute(&["abono"], CreditNoteRequested, 0.35),
-    dispute(&["duplicad*"], DuplicateBilling, 0.7),
-    cue(&["copia", "~", "factura"], InvoiceCopyRequest, 0.75),
-    cue(&["darme|darnos|dar", "de", "baja"], Unsubscribe, 0.8),
-    cue(&["abogado*|demanda|tribunal*"], LegalThreat, 0.8),
+    dispute(words!["precio|precios|tarifa"], Pricing, 0.45),
+    dispute(words!["abono"], CreditNoteRequested, 0.35),
+    dispute(words!["duplicad*"], DuplicateBilling, 0.7),
+    cue(words!["copia", "~", "factura"], InvoiceCopyRequest, 0.75),
+    cue(words!["darme|darnos|dar", "de", "baja"], Unsubscribe, 0.8),
+    cue(words!["abogado*|demanda|tribunal*"], LegalThreat, 0.8),
     // Issue 11: general vocabulary (SLA credits, replacement POs, hand-overs, …).
     super::dispute(
-        &["sla"],
+        words!["sla"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.55,
     ),
     super::dispute(
-        &["penalización|penalizaciones|crédito", "~", "servicio|sla"],
+        words!["penalización|penalizaciones|crédito", "~", "servicio|sla"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.65,
     ),
     super::dispute(
-        &["caída|caídas|interrupción|interrupciones|indisponibilidad"],
+        words!["caída|caídas|interrupción|interrupciones|indisponibilidad"],
         nudge_core::dispute::DisputeCategory::CreditNoteRequested,
         0.4,
     ),
     super::dispute(
-        &["cobrado|facturado", "dos", "veces"],
+        words!["cobrado|facturado", "dos", "veces"],
         nudge_core::dispute::DisputeCategory::DuplicateBilling,
         0.7,
     ),
     super::cue(
-        &["pagaré|abonaré|transferiré"],
+        words!["pagaré|abonaré|transferiré"],
         crate::intent::Intent::PromiseToPay,
         0.7,
     ),
     super::cue(
-        &[
+        words![
             "realizaremos|haremos|efectuaremos",
             "~",
             "pago|transferencia",
@@ -350,47 +351,47 @@ const CUES: &[Cue] = &[
         0.65,
     ),
     super::cue(
-        &["ya", "~", "pagado|pagada|abonado|transferido|pagamos"],
+        words!["ya", "~", "pagado|pagada|abonado|transferido|pagamos"],
         crate::intent::Intent::AlreadyPaid,
         0.8,
     ),
     super::cue(
-        &["plan", "de", "pagos"],
+        words!["plan", "de", "pagos"],
         crate::intent::Intent::PaymentPlanRequest,
         0.75,
     ),
     super::cue(
-        &["reenviar|enviar|mandar", "~", "factura"],
+        words!["reenviar|enviar|mandar", "~", "factura"],
         crate::intent::Intent::InvoiceCopyRequest,
         0.6,
     ),
     super::cue(
-        &["nuevo", "número", "de", "pedido"],
+        words!["nuevo", "número", "de", "pedido"],
         crate::intent::Intent::BillingUpdate,
         0.6,
     ),
     super::cue(
-        &["nuevo", "pedido|po"],
+        words!["nuevo", "pedido|po"],
         crate::intent::Intent::BillingUpdate,
         0.5,
     ),
     super::cue(
-        &["número", "de", "pedido"],
+        words!["número", "de", "pedido"],
         crate::intent::Intent::BillingUpdate,
         0.4,
     ),
     super::cue(
-        &["dejado", "la", "empresa"],
+        words!["dejado", "la", "empresa"],
         crate::intent::Intent::ContactChange,
         0.6,
     ),
     super::cue(
-        &["nuevo|nueva", "contacto|responsable|dirección"],
+        words!["nuevo|nueva", "contacto|responsable|dirección"],
         crate::intent::Intent::ContactChange,
         0.5,
     ),
     super::cue(
-        &["acciones|vía", "legales|judicial"],
+        words!["acciones|vía", "legales|judicial"],
         crate::intent::Intent::LegalThreat,
         0.8,
     ),

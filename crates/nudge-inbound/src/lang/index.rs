@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use chrono::Weekday;
 
-use super::{Cue, Lang, ALL};
+use super::{Cue, Lang, Words, ALL};
 
 /// FNV-1a: the keys are short words, for which SipHash's DoS resistance buys nothing (the
 /// keys come from our own tables) and costs a third of the lookup time.
@@ -54,12 +54,46 @@ pub const UNTIL: u32 = 1 << 6;
 pub const INVOICE: u32 = 1 << 7;
 pub const CORRECTION: u32 = 1 << 8;
 pub const ACCEPTED: u32 = 1 << 9;
+pub const WITHDRAWN: u32 = 1 << 10;
+pub const APPROVAL: u32 = 1 << 11;
+pub const QUESTION: u32 = 1 << 12;
+pub const WEEK: u32 = 1 << 13;
+pub const RUN: u32 = 1 << 14;
+pub const MISSED: u32 = 1 << 15;
+pub const AFTER: u32 = 1 << 16;
+pub const RECEIPT: u32 = 1 << 17;
+pub const NET: u32 = 1 << 18;
+pub const OF: u32 = 1 << 19;
+pub const AGO: u32 = 1 << 20;
+pub const WITHIN: u32 = 1 << 21;
+
+/// A pattern or phrase split into its elements. The tables keep each as one string (smaller in
+/// the wasm, see [`Words`]); matching walks these slices, built once, instead of splitting the
+/// string at every attempt (which made classification 3× slower).
+pub type Split = Box<[&'static str]>;
+
+/// The multi-word date and sentence phrases of every language, split.
+#[derive(Default)]
+pub struct Phrases {
+    pub next_week: Vec<Split>,
+    pub from_now: Vec<Split>,
+    pub end_of: Vec<Split>,
+    pub mid: Vec<Split>,
+    pub start_of: Vec<Split>,
+    pub numbers: Vec<(Split, u32)>,
+    pub boilerplate: Vec<Split>,
+    pub inclusive: Vec<Split>,
+}
 
 /// The built tables.
 pub struct Index {
     words: HashMap<&'static str, WordInfo>,
     /// Every cue of every language.
     pub cues: Vec<&'static Cue>,
+    /// Each cue's pattern (same order as `cues`).
+    pub patterns: Vec<Split>,
+    /// Multi-word phrases.
+    pub phrases: Phrases,
     /// Cues by an exact alternative of their first element.
     by_first: HashMap<&'static str, Vec<usize>>,
     /// Cues whose first element has a prefix alternative (`instal*`).
@@ -69,7 +103,7 @@ pub struct Index {
     /// Misspelling → spelling.
     spellings: HashMap<&'static str, &'static str>,
     /// Fixed date phrases by their first word.
-    anchors: HashMap<&'static str, Vec<(&'static [&'static str], super::Anchor)>>,
+    anchors: HashMap<&'static str, Vec<(Split, super::Anchor)>>,
 }
 
 static INDEX: LazyLock<Index> = LazyLock::new(build);
@@ -80,16 +114,18 @@ pub fn index() -> &'static Index {
 }
 
 /// Picks one word list out of a language's tables.
-type WordList = fn(&'static Lang) -> &'static [&'static str];
+type WordList = fn(&'static Lang) -> Words;
 
 fn build() -> Index {
     let mut words: HashMap<&'static str, WordInfo> = HashMap::default();
-    let mut flag = |list: &'static [&'static str], f: u32| {
+    let mut flag = |list: Words, f: u32| {
         for w in list {
             words.entry(w).or_default().flags |= f;
         }
     };
-    let lists: [(WordList, u32); 7] = [
+    // Every single-word list a word is looked up in: one hash lookup per word instead of a
+    // walk over each list of each language.
+    let lists: [(WordList, u32); 22] = [
         (|l| l.negations, NEGATION),
         (|l| l.conditions, CONDITION),
         (|l| l.future_markers, FUTURE),
@@ -97,14 +133,26 @@ fn build() -> Index {
         (|l| l.pay_words, PAY),
         (|l| l.return_words, RETURN),
         (|l| l.until_words, UNTIL),
+        (|l| l.invoice_words, INVOICE),
+        (|l| l.corrections, CORRECTION),
+        (|l| l.accepted, ACCEPTED),
+        (|l| l.withdrawn, WITHDRAWN),
+        (|l| l.approvals, APPROVAL),
+        (|l| l.question_words, QUESTION),
+        (|l| l.week_words, WEEK),
+        (|l| l.run_words, RUN),
+        (|l| l.missed, MISSED),
+        (|l| l.after_words, AFTER),
+        (|l| l.receipt_words, RECEIPT),
+        (|l| l.net_words, NET),
+        (|l| l.of, OF),
+        (|l| l.ago, AGO),
+        (|l| l.within, WITHIN),
     ];
     for lang in ALL {
         for (get, f) in lists {
             flag(get(lang), f);
         }
-        flag(lang.invoice_words, INVOICE);
-        flag(lang.corrections, CORRECTION);
-        flag(lang.accepted, ACCEPTED);
     }
     for lang in ALL {
         for (name, m) in lang.months {
@@ -123,7 +171,7 @@ fn build() -> Index {
     let mut by_first: HashMap<&'static str, Vec<usize>> = HashMap::default();
     let mut by_prefix = Vec::new();
     for (i, cue) in cues.iter().enumerate() {
-        let Some(first) = cue.pattern.first() else {
+        let Some(first) = cue.pattern.iter().next() else {
             continue;
         };
         for alt in first.split('|') {
@@ -134,16 +182,15 @@ fn build() -> Index {
         }
     }
     let mut date_words: HashSet<&'static str> = HashSet::default();
-    let mut anchors: HashMap<&'static str, Vec<(&'static [&'static str], super::Anchor)>> =
-        HashMap::default();
+    let mut anchors: HashMap<&'static str, Vec<(Split, super::Anchor)>> = HashMap::default();
     for lang in ALL {
         date_words.extend(lang.weekdays.iter().map(|(w, _)| *w));
         date_words.extend(lang.months.iter().map(|(w, _)| *w));
         date_words.extend(lang.weekday_shifts.iter().map(|(w, _)| *w));
-        date_words.extend(lang.within.iter().copied());
-        date_words.extend(lang.ago.iter().copied());
+        date_words.extend(lang.within);
+        date_words.extend(lang.ago);
         date_words.extend(lang.ordinals.iter().map(|(w, _)| *w));
-        date_words.extend(lang.week_words.iter().copied());
+        date_words.extend(lang.week_words);
         for list in [
             lang.next_week,
             lang.from_now,
@@ -151,13 +198,16 @@ fn build() -> Index {
             lang.mid,
             lang.start_of,
         ] {
-            date_words.extend(list.iter().filter_map(|p| p.first().copied()));
+            date_words.extend(list.iter().filter_map(|p| p.iter().next()));
         }
-        date_words.extend(lang.numbers.iter().filter_map(|(p, _)| p.first().copied()));
+        date_words.extend(lang.numbers.iter().filter_map(|(p, _)| p.iter().next()));
         for (phrase, anchor) in lang.anchors {
-            if let Some(first) = phrase.first() {
+            if let Some(first) = phrase.iter().next() {
                 date_words.insert(first);
-                anchors.entry(first).or_default().push((phrase, *anchor));
+                anchors
+                    .entry(first)
+                    .or_default()
+                    .push((split(*phrase), *anchor));
             }
         }
     }
@@ -166,8 +216,28 @@ fn build() -> Index {
         "the", "am", "zum", "bis", "le", "den", "día", "dia", "el", "this", "coming", "twenty",
         "thirty",
     ]);
+    let all = |get: fn(&'static Lang) -> &'static [Words]| -> Vec<Split> {
+        ALL.iter()
+            .flat_map(|l| get(l).iter().map(|p| split(*p)))
+            .collect()
+    };
+    let phrases = Phrases {
+        next_week: all(|l| l.next_week),
+        from_now: all(|l| l.from_now),
+        end_of: all(|l| l.end_of),
+        mid: all(|l| l.mid),
+        start_of: all(|l| l.start_of),
+        numbers: ALL
+            .iter()
+            .flat_map(|l| l.numbers.iter().map(|(p, n)| (split(*p), *n)))
+            .collect(),
+        boilerplate: all(|l| l.boilerplate),
+        inclusive: all(|l| l.inclusive),
+    };
     Index {
         words,
+        patterns: cues.iter().map(|c| split(c.pattern)).collect(),
+        phrases,
         cues,
         by_first,
         by_prefix,
@@ -180,6 +250,11 @@ fn build() -> Index {
     }
 }
 
+/// The elements of one table entry.
+fn split(words: Words) -> Split {
+    words.iter().collect()
+}
+
 impl Index {
     /// The spelling the tables use for a common misspelling of `word`.
     pub fn respell<'a>(&self, word: &'a str) -> &'a str {
@@ -187,7 +262,7 @@ impl Index {
     }
 
     /// Fixed date phrases starting with `word`.
-    pub fn anchors_for(&self, word: &str) -> &[(&'static [&'static str], super::Anchor)] {
+    pub fn anchors_for(&self, word: &str) -> &[(Split, super::Anchor)] {
         self.anchors.get(word).map_or(&[], Vec::as_slice)
     }
 

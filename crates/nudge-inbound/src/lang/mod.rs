@@ -14,6 +14,7 @@ use chrono::Weekday;
 use nudge_core::dispute::DisputeCategory;
 
 use crate::intent::Intent;
+pub use nudge_mail::phrases::Words;
 
 mod de;
 mod en;
@@ -79,7 +80,7 @@ pub enum WeekdayShift {
 /// A phrase that signals an intent, with how strongly.
 #[derive(Debug, Clone, Copy)]
 pub struct Cue {
-    pub pattern: &'static [&'static str],
+    pub pattern: Words,
     pub intent: Intent,
     /// Strength in 0..1; several cues combine as independent evidence.
     pub weight: f32,
@@ -88,7 +89,7 @@ pub struct Cue {
 }
 
 /// Shorthand for the tables.
-pub const fn cue(pattern: &'static [&'static str], intent: Intent, weight: f32) -> Cue {
+pub const fn cue(pattern: Words, intent: Intent, weight: f32) -> Cue {
     Cue {
         pattern,
         intent,
@@ -98,11 +99,7 @@ pub const fn cue(pattern: &'static [&'static str], intent: Intent, weight: f32) 
 }
 
 /// Shorthand for dispute cues of a category.
-pub const fn dispute(
-    pattern: &'static [&'static str],
-    category: DisputeCategory,
-    weight: f32,
-) -> Cue {
+pub const fn dispute(pattern: Words, category: DisputeCategory, weight: f32) -> Cue {
     Cue {
         pattern,
         intent: Intent::Dispute,
@@ -121,92 +118,92 @@ pub struct Lang {
     /// words ("may", "march") are only taken next to a day number.
     pub months: &'static [(&'static str, u32)],
     /// Month names that are also ordinary words and need a day number next to them.
-    pub ambiguous_months: &'static [&'static str],
+    pub ambiguous_months: Words,
     /// Fixed phrases ("tomorrow", "end of the month"); the longest match wins.
-    pub anchors: &'static [(&'static [&'static str], Anchor)],
+    pub anchors: &'static [(Words, Anchor)],
     pub weekday_shifts: &'static [(&'static str, WeekdayShift)],
     /// "next week" after a weekday ("Tuesday next week").
-    pub next_week: &'static [&'static [&'static str]],
+    pub next_week: &'static [Words],
     /// Words introducing a duration from now ("in", "within").
-    pub within: &'static [&'static str],
+    pub within: Words,
     /// Words after a duration meaning "from now" ("from now", "later").
-    pub from_now: &'static [&'static [&'static str]],
+    pub from_now: &'static [Words],
     /// Words after a duration meaning "before now" ("ago").
-    pub ago: &'static [&'static str],
+    pub ago: Words,
     pub units: &'static [(&'static str, Unit)],
     /// Number words ("two", "a couple of").
-    pub numbers: &'static [(&'static [&'static str], u32)],
+    pub numbers: &'static [(Words, u32)],
     /// Ordinal words ("first", "twenty-fourth" is "twenty" + "fourth").
     pub ordinals: &'static [(&'static str, u32)],
     /// Filler between a day and a month ("the 4th of December").
-    pub of: &'static [&'static str],
+    pub of: Words,
     /// "end of" / "Ende" before a month name.
-    pub end_of: &'static [&'static [&'static str]],
+    pub end_of: &'static [Words],
     /// "mid" / "Mitte" before a month name.
-    pub mid: &'static [&'static [&'static str]],
+    pub mid: &'static [Words],
     /// "beginning of" / "Anfang" before a month name.
-    pub start_of: &'static [&'static [&'static str]],
+    pub start_of: &'static [Words],
     /// Words that negate what follows within a few words.
-    pub negations: &'static [&'static str],
+    pub negations: Words,
     /// Words that make a clause conditional ("until", "once", "unless").
-    pub conditions: &'static [&'static str],
+    pub conditions: Words,
     /// Words that put an action in the future ("will"), used to tell "paid" from "will be paid".
-    pub future_markers: &'static [&'static str],
+    pub future_markers: Words,
     /// Words that put a payment in the past ("paid", "was", "bezahlt"), unless a future marker
     /// stands in the same sentence ("will be paid").
-    pub past_markers: &'static [&'static str],
+    pub past_markers: Words,
     /// Words that mark a sentence as mail boilerplate (legal disclaimers, "sent from my
     /// phone"): such sentences are not read for intents.
-    pub boilerplate: &'static [&'static [&'static str]],
+    pub boilerplate: &'static [Words],
     /// Words that make "send the invoice" a request for a *changed* invoice ("send a corrected
     /// invoice"), which is not a copy request.
-    pub corrections: &'static [&'static str],
+    pub corrections: Words,
     /// Words saying an invoice is in order ("INV-B is fine"): its reference is then not at
     /// issue, and a dispute elsewhere in the reply does not take it along.
-    pub accepted: &'static [&'static str],
+    pub accepted: Words,
     /// Words that make a stated payment plan a withdrawn one ("I'd *hoped* to pay Friday, but
     /// finance has put it on hold"): a promise cue in the same sentence promises nothing.
-    pub withdrawn: &'static [&'static str],
+    pub withdrawn: Words,
     /// Words of a request for internal approval ("Jan, can you *approve* this so we can pay
     /// Friday?"): a forwarded internal chain, not a question to us; the payment it speaks of
     /// depends on the approval.
-    pub approvals: &'static [&'static str],
+    pub approvals: Words,
     /// Interrogatives of an information question ("who", "why", "wann"): a question asking
     /// one of them beside other intents is a question of its own, while "Can you check?" is
     /// part of the request it follows.
-    pub question_words: &'static [&'static str],
+    pub question_words: Words,
     /// Words before a calendar-week number ("KW 50", "week 50", "v. 50").
-    pub week_words: &'static [&'static str],
+    pub week_words: Words,
     /// Words for a recurring payment run ("run", "Zahllauf", "betaalrun").
-    pub run_words: &'static [&'static str],
+    pub run_words: Words,
     /// Words saying a payment run was missed ("we *missed* this week's cut-off").
-    pub missed: &'static [&'static str],
+    pub missed: Words,
     /// "after": a payment after an event on a day ("after the board meets on the 10th") is due
     /// on the next working day after it.
-    pub after_words: &'static [&'static str],
+    pub after_words: Words,
     /// Words for the receipt of an invoice ("Net 30 from *receipt*", "we *received* it on …").
-    pub receipt_words: &'static [&'static str],
+    pub receipt_words: Words,
     /// "net" in payment terms ("Net 30", "30 Tage netto").
-    pub net_words: &'static [&'static str],
+    pub net_words: Words,
     /// Phrases after "until" that make its date the last day away ("bis *einschließlich*",
     /// "t/m", "through"): the person is back on the next working day.
-    pub inclusive: &'static [&'static [&'static str]],
+    pub inclusive: &'static [Words],
     /// Common misspellings and chat shorthand, mapped to the word the cues are written in.
     pub spellings: &'static [(&'static str, &'static str)],
     /// Intent cues.
     pub cues: &'static [Cue],
     /// Words after which a date is the day a payment will be made ("pay", "transfer").
-    pub pay_words: &'static [&'static str],
+    pub pay_words: Words,
     /// Words after which a date is a return from absence ("back", "returning", "zurück").
-    pub return_words: &'static [&'static str],
+    pub return_words: Words,
     /// Words after which a date ends an absence ("until", "bis"): weaker than `return_words`.
-    pub until_words: &'static [&'static str],
+    pub until_words: Words,
     /// Words that introduce a purchase-order number ("po", "bestellnummer").
-    pub po_words: &'static [&'static [&'static str]],
+    pub po_words: &'static [Words],
     /// Words that introduce an invoice reference ("invoice", "rechnung").
-    pub invoice_words: &'static [&'static str],
+    pub invoice_words: Words,
     /// Words that introduce a number ("no", "number", "nr").
-    pub number_words: &'static [&'static str],
+    pub number_words: Words,
 }
 
 /// True when `word` matches one pattern element (`word`, `pre*`, `a|b`).
@@ -242,11 +239,6 @@ pub fn match_at(pattern: &[&str], words: &[&str]) -> Option<usize> {
     }
 }
 
-/// Whether `word` appears in a list (exact words).
-pub fn any_lang(list: impl Fn(&Lang) -> &'static [&'static str], word: &str) -> bool {
-    ALL.iter().any(|l| list(l).contains(&word))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,7 +268,7 @@ mod tests {
         for lang in ALL {
             for c in lang.cues {
                 for e in c.pattern {
-                    assert_eq!(*e, e.to_lowercase(), "{e}");
+                    assert_eq!(e, e.to_lowercase(), "{e}");
                 }
             }
             for (m, n) in lang.months {

@@ -108,7 +108,7 @@ pub(crate) fn is_daemon_sender(name: Option<&str>, address: Option<&str>) -> boo
     if address.is_some_and(|a| a.trim().trim_matches(['<', '>']).trim().is_empty()) {
         return true;
     }
-    DAEMON_LOCAL_PARTS.contains(&local.as_str())
+    DAEMON_LOCAL_PARTS.contains(local.as_str())
         || DAEMON_NAMES.iter().any(|d| name.contains(d))
         || DAEMON_LOCAL_PARTS.iter().any(|d| name == *d)
 }
@@ -288,7 +288,7 @@ fn recipient_from_text(ev: &Evidence<'_>, readable: &str) -> Option<String> {
         .filter(|a| !ours.contains(&a.as_str()))
         .filter(|a| {
             let local = a.split('@').next().unwrap_or("");
-            !DAEMON_LOCAL_PARTS.contains(&local)
+            !DAEMON_LOCAL_PARTS.contains(local)
         })
         .collect();
     candidates

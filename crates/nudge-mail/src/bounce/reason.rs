@@ -2,7 +2,9 @@
 
 use super::stage::Stage;
 use crate::phrases::bounce::{GENERIC_REASON_PHRASES, REASON_PHRASES};
+use crate::phrases::Words;
 use crate::types::BounceReason;
+use crate::words;
 
 /// The reason named by a specific phrase in `text` (lower-cased inside), if any.
 pub(crate) fn from_text(text: &str) -> Option<BounceReason> {
@@ -14,7 +16,7 @@ pub(crate) fn from_generic_text(text: &str) -> Option<BounceReason> {
     find(GENERIC_REASON_PHRASES, text)
 }
 
-fn find(table: &[(BounceReason, &[&str])], text: &str) -> Option<BounceReason> {
+fn find(table: &[(BounceReason, Words)], text: &str) -> Option<BounceReason> {
     let lower = text.to_lowercase();
     table
         .iter()
@@ -105,7 +107,7 @@ fn names_empty_address(text: &str) -> bool {
 }
 
 /// A mailbox provider stating that the account itself does not exist.
-const NO_ACCOUNT_PHRASES: &[&str] = &[
+const NO_ACCOUNT_PHRASES: Words = words![
     "doesn't have a",
     "does not have a",
     "account that you tried to reach does not exist",

@@ -1,5 +1,8 @@
 //! Words that mark an attachment as a remittance advice / proof of payment.
 
+use super::Words;
+use crate::words;
+
 /// Document types remittance advices come in: (MIME type, file extension).
 pub const REMITTANCE_TYPES: &[(&str, &str)] = &[
     ("application/pdf", "pdf"),
@@ -15,7 +18,7 @@ pub const REMITTANCE_TYPES: &[(&str, &str)] = &[
 
 /// Lower-case, letters-only fragments of file names that say "this is a remittance / payment
 /// confirmation" in EN/DE/FR/ES/SV/NL.
-pub const REMITTANCE_NAME_WORDS: &[&str] = &[
+pub const REMITTANCE_NAME_WORDS: Words = words![
     "remittance",
     "remit",
     "paymentadvice",

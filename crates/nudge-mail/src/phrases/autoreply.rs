@@ -1,8 +1,11 @@
 //! Signals of automatic replies: headers (RFC 3834 and vendor ones) and subject / body phrases in
 //! EN/DE/FR/ES/SV/NL. All lower-case.
 
+use super::Words;
+use crate::words;
+
 /// Headers that, when present with a value other than `no`/`false`, mark an automatic reply.
-pub const AUTO_HEADERS: &[&str] = &[
+pub const AUTO_HEADERS: Words = words![
     "x-autoreply",
     "x-autorespond",
     "x-autoresponder",
@@ -15,10 +18,10 @@ pub const AUTO_HEADERS: &[&str] = &[
 ];
 
 /// `Precedence` values used by automatic mail (RFC 3834 §3.1.8 and common practice).
-pub const PRECEDENCE_VALUES: &[&str] = &["auto_reply", "bulk", "junk"];
+pub const PRECEDENCE_VALUES: Words = words!["auto_reply", "bulk", "junk"];
 
 /// Subject phrases that mark an out-of-office reply anywhere in the subject.
-pub const OOO_SUBJECT_ANYWHERE: &[&str] = &[
+pub const OOO_SUBJECT_ANYWHERE: Words = words![
     "out of office",
     "out of the office",
     "ooo:",
@@ -52,7 +55,7 @@ pub const OOO_SUBJECT_ANYWHERE: &[&str] = &[
 
 /// Subject words that mark an out-of-office reply only when the subject starts with them
 /// (so "Absence of PO number" or "Payment late, accountant on leave" from a person is not caught).
-pub const OOO_SUBJECT_START: &[&str] = &[
+pub const OOO_SUBJECT_START: Words = words![
     "absence",
     "absent",
     "abwesend",
@@ -78,7 +81,7 @@ pub const OOO_SUBJECT_START: &[&str] = &[
 ];
 
 /// Words that may follow a start-only subject word ("Away until 5 May", "Urlaub bis 12.12.").
-pub const OOO_SUBJECT_CONTINUATIONS: &[&str] = &[
+pub const OOO_SUBJECT_CONTINUATIONS: Words = words![
     "until",
     "till",
     "from",
@@ -100,7 +103,7 @@ pub const OOO_SUBJECT_CONTINUATIONS: &[&str] = &[
 ];
 
 /// Body phrases by which an automatic reply describes itself.
-pub const SELF_DECLARED: &[&str] = &[
+pub const SELF_DECLARED: Words = words![
     "this is an automatic reply",
     "this is an automated reply",
     "this is an automated response",
@@ -124,7 +127,7 @@ pub const SELF_DECLARED: &[&str] = &[
 ];
 
 /// Body phrases of out-of-office notices.
-pub const OOO_BODY: &[&str] = &[
+pub const OOO_BODY: Words = words![
     "out of the office",
     "out of office",
     "away from the office",
@@ -160,7 +163,7 @@ pub const OOO_BODY: &[&str] = &[
 
 /// Subject markers that name a helpdesk ticket outright; an acknowledgement that no header flags
 /// must carry one.
-pub const TICKET_SUBJECT_MARKERS: &[&str] = &[
+pub const TICKET_SUBJECT_MARKERS: Words = words![
     "ticket",
     "[#",
     "(#",
@@ -183,7 +186,7 @@ pub const TICKET_SUBJECT_MARKERS: &[&str] = &[
 ];
 
 /// Acknowledgement wording plain enough to mark an unflagged helpdesk reply.
-pub const TICKET_ACK_STRONG: &[&str] = &[
+pub const TICKET_ACK_STRONG: Words = words![
     "we have received your request",
     "we've received your request",
     "we have received your message",
@@ -212,7 +215,7 @@ pub const TICKET_ACK_STRONG: &[&str] = &[
 
 /// Subject phrases of helpdesk acknowledgements (used to name the kind of a message that a
 /// header already flags as automatic).
-pub const TICKET_SUBJECT: &[&str] = &[
+pub const TICKET_SUBJECT: Words = words![
     "ticket",
     "case #",
     "case number",
@@ -230,7 +233,7 @@ pub const TICKET_SUBJECT: &[&str] = &[
 ];
 
 /// Acknowledgement wording in subject or body of helpdesk auto-replies.
-pub const TICKET_ACK: &[&str] = &[
+pub const TICKET_ACK: Words = words![
     "we have received your",
     "we've received your",
     "we received your",

@@ -2,10 +2,13 @@
 //! wording of common MTAs (Postfix, Sendmail, Exim, qmail, Exchange/Office 365, Gmail, Amazon SES,
 //! Yahoo, …). All lower-case; matched as substrings of lower-cased text.
 
+use super::Words;
+use crate::words;
+
 use crate::types::BounceReason;
 
 /// Local parts of sender addresses that only mail systems use.
-pub const DAEMON_LOCAL_PARTS: &[&str] = &[
+pub const DAEMON_LOCAL_PARTS: Words = words![
     "mailer-daemon",
     "mailer_daemon",
     "mailerdaemon",
@@ -22,7 +25,7 @@ pub const DAEMON_LOCAL_PARTS: &[&str] = &[
 ];
 
 /// Display names of sender mailboxes that only mail systems use.
-pub const DAEMON_NAMES: &[&str] = &[
+pub const DAEMON_NAMES: Words = words![
     "mail deliver",
     "mailer-daemon",
     "mailer daemon",
@@ -34,7 +37,7 @@ pub const DAEMON_NAMES: &[&str] = &[
 ];
 
 /// Subjects of delivery-failure notices (substring match on the lower-cased subject).
-pub const SUBJECTS: &[&str] = &[
+pub const SUBJECTS: Words = words![
     "undelivered mail",
     "undeliverable",
     "undeliverable:",
@@ -83,7 +86,7 @@ pub const SUBJECTS: &[&str] = &[
 ];
 
 /// Sentences in the human-readable part of delivery-failure notices.
-pub const BODY_PHRASES: &[&str] = &[
+pub const BODY_PHRASES: Words = words![
     "this is the mail system at",
     "this is the qmail-send program",
     "i'm afraid i wasn't able to deliver",
@@ -132,7 +135,7 @@ pub const BODY_PHRASES: &[&str] = &[
 ];
 
 /// Markers after which the returned original message starts in plain-text bounces.
-pub const ORIGINAL_MESSAGE_MARKERS: &[&str] = &[
+pub const ORIGINAL_MESSAGE_MARKERS: Words = words![
     "--- below this line is a copy of the message",
     "------ this is a copy of the message",
     "----- original message follows",
@@ -146,10 +149,10 @@ pub const ORIGINAL_MESSAGE_MARKERS: &[&str] = &[
 ];
 
 /// Reasons by phrase in the diagnostic or body, most specific first. The first match wins.
-pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
+pub const REASON_PHRASES: &[(BounceReason, Words)] = &[
     (
         BounceReason::Blocked,
-        &[
+        words![
             "spamhaus",
             "spamcop",
             "barracuda",
@@ -193,7 +196,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::MailboxFull,
-        &[
+        words![
             "mailbox full",
             "mailbox is full",
             "mailbox has exceeded",
@@ -226,7 +229,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::MessageTooBig,
-        &[
+        words![
             "message too large",
             "message too big",
             "message is too large",
@@ -243,7 +246,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::HasMoved,
-        &[
+        words![
             "has moved",
             "address has changed",
             "user has moved",
@@ -252,7 +255,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::Suspended,
-        &[
+        words![
             "account disabled",
             "is disabled",
             "is inactive",
@@ -286,7 +289,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
         // mailbox file: the MTA already accepted the address, so whatever else the program
         // says ("No such user" about the file's owner) is a mailer error, not a missing address.
         BounceReason::Other,
-        &[
+        words![
             "couldn't create",
             "could not create",
             "can't create",
@@ -298,7 +301,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
         // The name server could not be asked or gave no usable answer: a DNS *failure*, which
         // says nothing about whether the domain exists (unlike NXDOMAIN, "host not found").
         BounceReason::Other,
-        &[
+        words![
             "malformed or unexpected name server reply",
             "name server failure",
             "servfail",
@@ -311,7 +314,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::HostUnknown,
-        &[
+        words![
             "host unknown",
             "dns lookup failure",
             "no smtp service",
@@ -349,7 +352,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::UserUnknown,
-        &[
+        words![
             "user unknown",
             "unknown user",
             "user not found",
@@ -411,7 +414,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::Expired,
-        &[
+        words![
             "retry timeout exceeded",
             "retry time not reached",
             "message expired",
@@ -431,7 +434,7 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::Filtered,
-        &[
+        words![
             "spam",
             "junk",
             "virus",
@@ -450,14 +453,14 @@ pub const REASON_PHRASES: &[(BounceReason, &[&str])] = &[
 /// Vaguer wording ("rejected", "access denied", "expired"): used only when neither a specific
 /// phrase nor a specific status code says why, because servers put it in front of every kind of
 /// refusal ("Recipient address rejected: User unknown").
-pub const GENERIC_REASON_PHRASES: &[(BounceReason, &[&str])] = &[
+pub const GENERIC_REASON_PHRASES: &[(BounceReason, Words)] = &[
     (
         BounceReason::Expired,
-        &["expired", "delivery attempts", "time limit", "timed out"],
+        words!["expired", "delivery attempts", "time limit", "timed out"],
     ),
     (
         BounceReason::Filtered,
-        &[
+        words![
             "message content",
             "message rejected",
             "not accepted",
@@ -467,7 +470,7 @@ pub const GENERIC_REASON_PHRASES: &[(BounceReason, &[&str])] = &[
     ),
     (
         BounceReason::Blocked,
-        &[
+        words![
             "blocked",
             "listed at",
             "listed in",
@@ -492,12 +495,12 @@ pub const GENERIC_REASON_PHRASES: &[(BounceReason, &[&str])] = &[
 
 /// Headers only content-filtering gateway products write into their own notices (lower-case):
 /// ActiveHunter's message id, SurfControl's (Websense) scan stamps.
-pub const CONTENT_FILTER_HEADERS: &[&str] =
-    &["x-ahmailid", "x-sef-processed", "x-sef-zerohour-refid"];
+pub const CONTENT_FILTER_HEADERS: Words =
+    words!["x-ahmailid", "x-sef-processed", "x-sef-zerohour-refid"];
 
 /// Product names or sending domains of content-filtering gateways, as they appear (lower-case)
 /// in a notice's `X-Mailer`, `Received` comments or `From` address.
-pub const CONTENT_FILTER_MARKS: &[&str] = &[
+pub const CONTENT_FILTER_MARKS: Words = words![
     "surfcontrol",
     "e-mail filter",
     "(mailfoundry)",

@@ -7,3 +7,6 @@ pub mod bounce;
 pub mod quote;
 pub mod remittance;
 pub mod signature;
+mod words;
+
+pub use words::Words;

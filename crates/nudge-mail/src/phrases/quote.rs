@@ -1,9 +1,12 @@
 //! Phrases that mark where quoted history starts in a reply, in EN/DE/FR/ES/SV/NL (and a few
 //! more that mail clients emit). Everything is compared lower-cased.
 
+use super::Words;
+use crate::words;
+
 /// Verbs that end an attribution line such as "On Mon, 1 Dec 2026, Jane <j@x> wrote:".
 /// Matched as the last word(s) before the final `:`.
-pub const WROTE_VERBS: &[&str] = &[
+pub const WROTE_VERBS: Words = words![
     "wrote",
     "writes",
     "schrieb",
@@ -21,13 +24,12 @@ pub const WROTE_VERBS: &[&str] = &[
 ];
 
 /// Words an attribution line starts with ("On …", "Am …", "Le …", "El …", "Den …", "Op …").
-pub const ATTRIBUTION_STARTS: &[&str] = &[
-    "on ", "am ", "le ", "el ", "den ", "op ", "il ", "em ", "dnia ", "the ", "at ",
-];
+pub const ATTRIBUTION_STARTS: Words =
+    words!["on ", "am ", "le ", "el ", "den ", "op ", "il ", "em ", "dnia ", "the ", "at ",];
 
 /// Separator lines written by mail clients above the original message (compared after trimming
 /// dashes, underscores, asterisks and spaces from both ends).
-pub const SEPARATORS: &[&str] = &[
+pub const SEPARATORS: Words = words![
     "original message",
     "original-message",
     "forwarded message",
@@ -61,10 +63,10 @@ pub const SEPARATORS: &[&str] = &[
 ];
 
 /// Header names that open an Outlook-style quoted header block ("From: … Sent: … To: …").
-pub const BLOCK_FROM: &[&str] = &["from", "von", "de", "från", "fran", "van", "da", "od"];
+pub const BLOCK_FROM: Words = words!["from", "von", "de", "från", "fran", "van", "da", "od"];
 
 /// Header names that follow `From:` inside such a block.
-pub const BLOCK_FOLLOWERS: &[&str] = &[
+pub const BLOCK_FOLLOWERS: Words = words![
     "sent",
     "date",
     "to",

@@ -1,8 +1,11 @@
 //! Words of remittance advices: column titles, labels before invoice numbers, total rows and the
 //! body wording that announces a payment breakdown (EN/DE/FR/ES/SV/NL). Lower-case.
 
+use super::Words;
+use crate::words;
+
 /// Body wording that announces a remittance advice or a list of paid invoices.
-pub const BODY_CUES: &[&str] = &[
+pub const BODY_CUES: Words = words![
     "remittance",
     "payment advice",
     "payment details",
@@ -22,7 +25,7 @@ pub const BODY_CUES: &[&str] = &[
 ];
 
 /// Titles of the invoice-number column, most specific first.
-pub const INVOICE_HEADERS: &[&str] = &[
+pub const INVOICE_HEADERS: Words = words![
     "invoice number",
     "invoice no",
     "invoice #",
@@ -53,7 +56,7 @@ pub const INVOICE_HEADERS: &[&str] = &[
 ];
 
 /// Titles of the amount column, the amount *paid* first.
-pub const AMOUNT_HEADERS: &[&str] = &[
+pub const AMOUNT_HEADERS: Words = words![
     "amount paid",
     "paid amount",
     "payment amount",
@@ -82,7 +85,7 @@ pub const AMOUNT_HEADERS: &[&str] = &[
 ];
 
 /// Words right before an invoice number in running text.
-pub const INVOICE_LABELS: &[&str] = &[
+pub const INVOICE_LABELS: Words = words![
     "invoice",
     "invoices",
     "inv",
@@ -105,7 +108,7 @@ pub const INVOICE_LABELS: &[&str] = &[
 ];
 
 /// Cells or lines that start a total, not an invoice.
-pub const TOTAL_WORDS: &[&str] = &[
+pub const TOTAL_WORDS: Words = words![
     "total",
     "subtotal",
     "sum",
@@ -117,4 +120,4 @@ pub const TOTAL_WORDS: &[&str] = &[
 ];
 
 /// Column titles that are dates, never the invoice number or the amount.
-pub const DATE_TITLES: &[&str] = &["date", "datum", "fecha", "due", "fällig"];
+pub const DATE_TITLES: Words = words!["date", "datum", "fecha", "due", "fällig"];

@@ -1,9 +1,12 @@
 //! Phrases that open a signature or sign-off, in EN/DE/FR/ES/SV/NL. Compared lower-cased, on a line
 //! of their own (trailing punctuation ignored).
 
+use super::Words;
+use crate::words;
+
 /// Closing phrases ("Best regards," …): a line that is just one of these, near the end of the
 /// message, starts the sign-off.
-pub const VALEDICTIONS: &[&str] = &[
+pub const VALEDICTIONS: Words = words![
     // English
     "best regards",
     "kind regards",
@@ -98,7 +101,7 @@ pub const VALEDICTIONS: &[&str] = &[
 
 /// Lines that start an automatic mobile / client signature ("Sent from my iPhone"); the line and
 /// everything after it is dropped.
-pub const CLIENT_SIGNATURES: &[&str] = &[
+pub const CLIENT_SIGNATURES: Words = words![
     "sent from my ",
     "sent from mail for windows",
     "sent from outlook",

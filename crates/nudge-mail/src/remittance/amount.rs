@@ -3,8 +3,11 @@
 
 use rust_decimal::Decimal;
 
+use crate::phrases::Words;
+use crate::words;
+
 /// ISO 4217 codes recognised beside amounts.
-const CODES: &[&str] = &[
+const CODES: Words = words![
     "EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "NZD", "JPY",
 ];
 
@@ -22,7 +25,7 @@ pub(crate) fn currency_in(text: &str) -> Option<String> {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_lowercase())
         {
             if let Some(code) = CODES.iter().find(|c| **c == upper) {
-                if found.is_some_and(|f| f != *code) {
+                if found.is_some_and(|f| f != code) {
                     return None;
                 }
                 found = Some(code);

@@ -8,6 +8,7 @@ use super::RemittanceLine;
 use crate::phrases::remittance::{
     AMOUNT_HEADERS, DATE_TITLES, INVOICE_HEADERS, INVOICE_LABELS, TOTAL_WORDS,
 };
+use crate::phrases::Words;
 
 /// Lines of `text`. `need_amount`: only lines that also give an amount count (for body text,
 /// where a bare reference is already read by the classifier).
@@ -174,7 +175,7 @@ impl Header {
 }
 
 /// The column whose title matches the earliest (most specific) entry of `table`.
-fn best_column(lower: &[String], table: &[&str]) -> Option<usize> {
+fn best_column(lower: &[String], table: Words) -> Option<usize> {
     let is_date = |c: &String| DATE_TITLES.iter().any(|d| title_matches(c, d));
     table.iter().find_map(|word| {
         lower
@@ -252,7 +253,7 @@ fn currency_next(tokens: &[&str], i: usize) -> bool {
 fn is_label(token: &str) -> bool {
     let lower = token.to_lowercase();
     let lower = lower.trim_end_matches([':', '.', '#']);
-    INVOICE_LABELS.contains(&lower)
+    INVOICE_LABELS.contains(lower)
 }
 
 /// An invoice number: 3+ digits, letters and digits mixed (`INV-1001`, `RE2026/118`), or digits

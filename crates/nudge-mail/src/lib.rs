@@ -7,9 +7,10 @@
 //! ([`Machine::Bounce`] with the failed recipient, status and whether the address is dead, or
 //! [`Machine::AutoReply`]). [`plus_token`] reads the `ar+<token>@` threading token.
 //!
-//! Pure Rust, no I/O, no clock; builds for `wasm32-unknown-unknown`. MIME, charsets, encoded words
-//! and HTML→text come from `mail-parser`. Phrase tables (quote markers, signatures, bounce and
-//! auto-reply wording) are data in [`phrases`], one file per concern.
+//! Pure Rust, no I/O, no clock; builds for `wasm32-unknown-unknown`. MIME, charsets and encoded
+//! words come from `mail-parser`; HTML→text is this crate's own (`html`). Phrase tables (quote
+//! markers, signatures, bounce and auto-reply wording) are data in [`phrases`], one file per
+//! concern.
 
 #![warn(missing_docs)]
 
